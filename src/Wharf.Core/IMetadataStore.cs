@@ -1,0 +1,90 @@
+namespace Wharf.Core;
+
+/// <summary>A stored manifest: its raw bytes and what the registry indexed from them.</summary>
+public sealed record ManifestRecord(
+    Digest Digest,
+    string MediaType,
+    byte[] Content,
+    string? ArtifactType,
+    Digest? Subject,
+    IReadOnlyDictionary<string, string>? Annotations,
+    DateTimeOffset CreatedAt)
+{
+    public long Size => Content.LongLength;
+}
+
+/// <summary>A manifest that names another as its subject, as the referrers API lists it.</summary>
+public sealed record ReferrerRecord(Digest Digest, string MediaType, long Size, string? ArtifactType, IReadOnlyDictionary<string, string>? Annotations);
+
+/// <summary>An upload session, shared by every replica.</summary>
+public sealed record UploadSession(string Id, string Repository, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>What must be true in the repository for a manifest to be stored.</summary>
+public sealed record ManifestPut(
+    string Repository,
+    ManifestRecord Manifest,
+    string? Tag,
+    IReadOnlyList<Digest> RequiredBlobs,
+    IReadOnlyList<Digest> RequiredManifests);
+
+public enum ManifestPutOutcome { Stored, BlobUnknown, ManifestUnknown }
+
+/// <summary>The outcome of a manifest put; <see cref="Missing"/> names the first reference that was not found.</summary>
+public sealed record ManifestPutResult(ManifestPutOutcome Outcome, Digest? Missing = null);
+
+public enum DeleteOutcome { Deleted, NotFound }
+
+/// <summary>
+/// The truth about names: repositories, repository↔blob links, manifests, tags, referrers and upload
+/// sessions. Every multi-row change is one transaction, so a reader sees the old state or the new one.
+/// </summary>
+public interface IMetadataStore
+{
+    /// <summary>Creates or upgrades the schema.</summary>
+    Task MigrateAsync(CancellationToken ct);
+
+    Task<bool> RepositoryExistsAsync(string repository, CancellationToken ct);
+
+    /// <summary>Repository names in lexical order after <paramref name="last"/>, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<string>> ListRepositoriesAsync(string? last, int limit, CancellationToken ct);
+
+    /// <summary>Links a stored blob into a repository (creating the repository). Idempotent.</summary>
+    Task LinkBlobAsync(string repository, Digest digest, long size, CancellationToken ct);
+
+    /// <summary>The blob's size when it is linked into the repository, else null.</summary>
+    Task<long?> GetLinkedBlobSizeAsync(string repository, Digest digest, CancellationToken ct);
+
+    Task<DeleteOutcome> UnlinkBlobAsync(string repository, Digest digest, CancellationToken ct);
+
+    /// <summary>
+    /// In one transaction: checks every required blob is linked and every required manifest is stored in the
+    /// repository, then stores the manifest, its referrer row, links its blobs, and points the tag at it.
+    /// </summary>
+    Task<ManifestPutResult> PutManifestAsync(ManifestPut put, CancellationToken ct);
+
+    Task<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken ct);
+
+    Task<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken ct);
+
+    /// <summary>Deletes a manifest and every tag that points at it.</summary>
+    Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, CancellationToken ct);
+
+    Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, CancellationToken ct);
+
+    /// <summary>Tags in lexical order after <paramref name="last"/>, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<string>> ListTagsAsync(string repository, string? last, int limit, CancellationToken ct);
+
+    /// <summary>Manifests in the repository whose subject is <paramref name="subject"/>, optionally of one artifact type.</summary>
+    Task<IReadOnlyList<ReferrerRecord>> ListReferrersAsync(string repository, Digest subject, string? artifactType, CancellationToken ct);
+
+    Task CreateUploadAsync(UploadSession session, CancellationToken ct);
+
+    Task<UploadSession?> GetUploadAsync(string id, CancellationToken ct);
+
+    Task TouchUploadAsync(string id, DateTimeOffset at, CancellationToken ct);
+
+    Task<DeleteOutcome> DeleteUploadAsync(string id, CancellationToken ct);
+
+    /// <summary>Sessions not updated since <paramref name="before"/>, for the expiry job.</summary>
+    Task<IReadOnlyList<UploadSession>> ListUploadsIdleSinceAsync(DateTimeOffset before, int limit, CancellationToken ct);
+}

@@ -1,0 +1,163 @@
+using System.Text.Json;
+
+namespace Wharf.Core;
+
+/// <summary>
+/// Parses and validates OCI image manifests and indexes and Docker schema 2 manifests and manifest lists.
+/// A manifest is refused unless it is exactly one of those, with well-formed descriptors.
+/// </summary>
+public static class ManifestParser
+{
+    public const int DefaultMaxBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Parses <paramref name="content"/>. <paramref name="contentType"/> is the request's Content-Type (may be
+    /// null); when both it and the body's mediaType are present they must agree.
+    /// </summary>
+    public static Result<ParsedManifest> Parse(ReadOnlySpan<byte> content, string? contentType)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(content.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException e)
+        {
+            return Invalid($"manifest is not valid JSON: {e.Message}");
+        }
+        using (doc)
+        {
+            try
+            {
+                return ParseRoot(doc.RootElement, NormalizeContentType(contentType));
+            }
+            catch (ManifestFormatException e)
+            {
+                return Invalid(e.Message);
+            }
+        }
+    }
+
+    private static Result<ParsedManifest> ParseRoot(JsonElement root, string? contentType)
+    {
+        if (root.ValueKind != JsonValueKind.Object) return Invalid("manifest must be a JSON object");
+        if (!root.TryGetProperty("schemaVersion", out var version) || version.ValueKind != JsonValueKind.Number
+            || !version.TryGetInt32(out int schemaVersion))
+            return Invalid("manifest has no schemaVersion");
+        if (schemaVersion != 2) return Invalid($"schemaVersion {schemaVersion} is not supported; only 2 is");
+
+        string? bodyType = OptionalString(root, "mediaType");
+        if (bodyType is not null && contentType is not null && bodyType != contentType && MediaTypes.Manifests.Contains(contentType))
+            return Invalid($"mediaType '{bodyType}' does not match Content-Type '{contentType}'");
+
+        string? mediaType = bodyType
+            ?? (contentType is not null && MediaTypes.Manifests.Contains(contentType) ? contentType : null)
+            ?? (root.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex
+                : root.TryGetProperty("config", out _) ? MediaTypes.OciManifest : null);
+        if (mediaType is null) return Invalid("cannot tell the manifest's media type");
+        if (!MediaTypes.Manifests.Contains(mediaType)) return Invalid($"manifest media type '{mediaType}' is not supported");
+
+        string? artifactType = OptionalString(root, "artifactType");
+        if (artifactType is not null) RequireMediaTypeGrammar(artifactType, "artifactType");
+        var subject = root.TryGetProperty("subject", out var s) ? ParseDescriptor(s, "subject") : null;
+        var annotations = ParseAnnotations(root, "annotations");
+
+        if (MediaTypes.IsIndex(mediaType))
+        {
+            if (root.TryGetProperty("config", out _) || root.TryGetProperty("layers", out _))
+                return Invalid("an index has no config or layers");
+            var manifests = ParseDescriptors(root, "manifests", required: true);
+            return new ParsedManifest(mediaType, artifactType, null, [], manifests, subject, annotations);
+        }
+
+        if (root.TryGetProperty("manifests", out _)) return Invalid("an image manifest has no manifests list");
+        if (!root.TryGetProperty("config", out var configElement)) return Invalid("manifest has no config");
+        var config = ParseDescriptor(configElement, "config");
+        var layers = ParseDescriptors(root, "layers", required: true);
+        if (mediaType is MediaTypes.DockerManifest && (artifactType is not null || subject is not null))
+            return Invalid("a Docker schema 2 manifest cannot carry artifactType or subject");
+        if (artifactType is null && config.MediaType == MediaTypes.OciEmpty && mediaType == MediaTypes.OciManifest)
+            return Invalid("artifactType is required when the config is the empty descriptor");
+        return new ParsedManifest(mediaType, artifactType, config, layers, [], subject, annotations);
+    }
+
+    private static List<Descriptor> ParseDescriptors(JsonElement root, string property, bool required)
+    {
+        if (!root.TryGetProperty(property, out var array))
+        {
+            if (required) throw new ManifestFormatException($"manifest has no '{property}'");
+            return [];
+        }
+        if (array.ValueKind != JsonValueKind.Array) throw new ManifestFormatException($"'{property}' must be an array");
+        var list = new List<Descriptor>(array.GetArrayLength());
+        int i = 0;
+        foreach (var item in array.EnumerateArray()) list.Add(ParseDescriptor(item, $"{property}[{i++}]"));
+        return list;
+    }
+
+    private static Descriptor ParseDescriptor(JsonElement element, string where)
+    {
+        if (element.ValueKind != JsonValueKind.Object) throw new ManifestFormatException($"{where} must be a descriptor object");
+        string mediaType = OptionalString(element, "mediaType") ?? throw new ManifestFormatException($"{where} has no mediaType");
+        RequireMediaTypeGrammar(mediaType, where + ".mediaType");
+        string digestText = OptionalString(element, "digest") ?? throw new ManifestFormatException($"{where} has no digest");
+        if (!Digest.TryParse(digestText, out var digest)) throw new ManifestFormatException($"{where} has an invalid digest '{digestText}'");
+        if (!element.TryGetProperty("size", out var sizeElement) || sizeElement.ValueKind != JsonValueKind.Number
+            || !sizeElement.TryGetInt64(out long size) || size < 0)
+            throw new ManifestFormatException($"{where} has no valid size");
+        string? artifactType = OptionalString(element, "artifactType");
+        return new Descriptor(mediaType, digest, size, artifactType, ParseAnnotations(element, where + ".annotations"));
+    }
+
+    private static Dictionary<string, string>? ParseAnnotations(JsonElement element, string where)
+    {
+        if (!element.TryGetProperty("annotations", out var map)) return null;
+        if (map.ValueKind == JsonValueKind.Null) return null;
+        if (map.ValueKind != JsonValueKind.Object) throw new ManifestFormatException($"{where} must be an object");
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in map.EnumerateObject())
+        {
+            if (pair.Value.ValueKind != JsonValueKind.String) throw new ManifestFormatException($"{where}.{pair.Name} must be a string");
+            result[pair.Name] = pair.Value.GetString()!;
+        }
+        return result;
+    }
+
+    private static string? OptionalString(JsonElement element, string property)
+    {
+        if (!element.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.String) throw new ManifestFormatException($"'{property}' must be a string");
+        return value.GetString();
+    }
+
+    /// <summary>RFC 6838 shape: type "/" subtype, restricted-name characters, optional +suffix; no parameters.</summary>
+    private static void RequireMediaTypeGrammar(string value, string where)
+    {
+        int slash = value.IndexOf('/');
+        bool ok = slash > 0 && slash < value.Length - 1 && value.IndexOf('/', slash + 1) < 0 && value.Length <= 255;
+        if (ok)
+        {
+            foreach (char c in value)
+            {
+                if (!(char.IsAsciiLetterOrDigit(c) || c is '/' or '!' or '#' or '$' or '&' or '-' or '^' or '_' or '.' or '+'))
+                {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if (!ok) throw new ManifestFormatException($"{where} '{value}' is not a valid media type");
+    }
+
+    /// <summary>Strips parameters (";charset=…") and whitespace from a Content-Type.</summary>
+    public static string? NormalizeContentType(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType)) return null;
+        int semicolon = contentType.IndexOf(';');
+        return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim().ToLowerInvariant();
+    }
+
+    private static Result<ParsedManifest> Invalid(string message) => OciErrors.ManifestInvalid(message);
+
+    private sealed class ManifestFormatException(string message) : Exception(message);
+}
