@@ -76,6 +76,32 @@ public sealed class ManifestLimitTests : IAsyncLifetime
     }
 }
 
+public sealed class ManifestBodyTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private TestRegistry _registry = null!;
+
+    public async Task InitializeAsync() => _registry = await TestRegistry.StartAsync(_dir.Path);
+
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_empty_manifest_body_is_MANIFEST_INVALID(bool contentLength)
+    {
+        HttpContent body = contentLength ? new ByteArrayContent([]) : new StreamContent(new UnknownLengthStream([]));
+        body.Headers.ContentType = new MediaTypeHeaderValue(MediaTypes.OciManifest);
+        using var put = await _registry.Client.PutAsync("/v2/team/model/manifests/v1", body);
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("MANIFEST_INVALID", await put.ErrorCodeAsync());
+    }
+}
+
 /// <summary>A body whose length the client cannot know, so it is sent chunked.</summary>
 internal sealed class UnknownLengthStream(byte[] data) : MemoryStream(data)
 {
