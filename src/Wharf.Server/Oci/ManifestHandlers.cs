@@ -115,8 +115,7 @@ internal static class ManifestHandlers
     private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, int max, CancellationToken ct)
     {
         if (request.ContentLength > max) return null;
-        // ArrayBufferWriter refuses a capacity of 0, which an empty body's Content-Length would give it.
-        var writer = new ArrayBufferWriter<byte>((int)Math.Max(request.ContentLength ?? 4096, 1));
+        var writer = new ArrayBufferWriter<byte>((int)Math.Max(request.ContentLength ?? 4096, 256));
         while (true)
         {
             var memory = writer.GetMemory(8192);
