@@ -22,8 +22,10 @@ public abstract class RegistryHarness : IAsyncLifetime
 
     protected virtual RegistryLimits Limits => new();
 
-    /// <summary>The upload rules as one node runs them, with that node's own hash cache.</summary>
+    /// <summary>The upload rules as one node runs them, with that node's own hash cache (<see cref="Hashes"/>).</summary>
     protected UploadService Uploads { get; private set; } = null!;
+
+    protected UploadHashes Hashes { get; } = new();
 
     protected ManifestService Manifests { get; private set; } = null!;
 
@@ -32,7 +34,7 @@ public abstract class RegistryHarness : IAsyncLifetime
         Blobs = new FileSystemBlobStore(_root);
         _sqlite = new SqliteMetadataStore(Path.Combine(_root, "wharf.db"));
         await _sqlite.MigrateAsync(Ct);
-        Uploads = Node();
+        Uploads = new UploadService(Blobs, Metadata, Hashes, Limits, TimeProvider.System);
         Manifests = new ManifestService(Metadata, Limits, TimeProvider.System);
     }
 

@@ -91,6 +91,21 @@ public sealed class UploadServiceTests : RegistryHarness
     }
 
     [Fact]
+    public async Task Expiry_leaves_a_session_busy_on_this_node_alone()
+    {
+        var session = await Uploads.StartAsync(Repo, Ct);
+        await Uploads.AppendAsync(Repo, session.Id, 0, Body(Bytes(10)), Ct);
+        var busy = Hashes.Get(session.Id).Lock;
+        await busy.WaitAsync(Ct); // as a request receiving a chunk holds it
+        Assert.False(await Uploads.ExpireAsync(session.Id, Ct));
+        Assert.Equal(10, (await Uploads.StatusAsync(Repo, session.Id, Ct)).Value.Size);
+
+        busy.Release();
+        Assert.True(await Uploads.ExpireAsync(session.Id, Ct));
+        await AssertNothingVisibleAsync(Repo, session.Id);
+    }
+
+    [Fact]
     public async Task The_same_blob_pushed_twice_is_stored_once_and_linked_twice()
     {
         var blob = Bytes(64);
