@@ -19,6 +19,8 @@ public enum OciErrorCode
     TooManyRequests,
     RangeInvalid,
     TagInvalid,
+    ManifestTooLarge,
+    PaginationNumberInvalid,
 }
 
 /// <summary>An error as the spec puts it on the wire: code, message, optional detail.</summary>
@@ -50,6 +52,9 @@ public static class OciErrors
         // Distribution answers an out-of-order chunk with BLOB_UPLOAD_INVALID and 416; clients key on the status.
         [OciErrorCode.RangeInvalid] = ("BLOB_UPLOAD_INVALID", 416),
         [OciErrorCode.TagInvalid] = ("TAG_INVALID", 400),
+        // The spec asks for 413 when a manifest is over the registry's limit.
+        [OciErrorCode.ManifestTooLarge] = ("SIZE_INVALID", 413),
+        [OciErrorCode.PaginationNumberInvalid] = ("PAGINATION_NUMBER_INVALID", 400),
     };
 
     public static int Status(OciErrorCode code) => Table[code].Status;

@@ -1,0 +1,74 @@
+using System.Text.Json;
+
+namespace Wharf.Core.Registry;
+
+/// <summary>The manifest stored under a reference, with the digest it resolved to.</summary>
+public sealed record ResolvedManifest(ManifestRecord Manifest, string? Tag);
+
+/// <summary>
+/// The push and pull rules for manifests: bounded size, digest checked against the reference, a valid
+/// manifest whose every blob and child is already in the repository, stored with its tag in one transaction.
+/// </summary>
+public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limits, TimeProvider time)
+{
+    public int MaxBytes => limits.MaxManifestBytes;
+
+    public async Task<Result<ManifestRecord>> PutAsync(string repository, ManifestReference reference, ReadOnlyMemory<byte> content, string? contentType, CancellationToken ct)
+    {
+        if (content.Length > limits.MaxManifestBytes) return TooLarge();
+        var digest = Digest.Compute(content.Span, reference.Digest?.Algorithm ?? Digest.Sha256);
+        if (reference.Digest is { } expected && expected != digest)
+            return OciErrors.DigestInvalid($"manifest digest {digest} does not match the reference {expected}");
+
+        var parsed = ManifestParser.Parse(content.Span, contentType);
+        if (!parsed.Ok) return parsed.Error;
+        var manifest = parsed.Value;
+
+        var record = new ManifestRecord(
+            digest, manifest.MediaType, content.ToArray(), manifest.EffectiveArtifactType,
+            manifest.Subject?.Digest, manifest.Annotations, time.GetUtcNow());
+        var requiredBlobs = manifest.Blobs.Where(d => !IsForeign(d)).Select(d => d.Digest).Distinct().ToList();
+        var requiredManifests = manifest.Manifests.Select(d => d.Digest).Distinct().ToList();
+        var put = new ManifestPut(repository, record, reference.Tag, requiredBlobs, requiredManifests);
+
+        var result = await metadata.PutManifestAsync(put, ct);
+        return result.Outcome switch
+        {
+            ManifestPutOutcome.Stored => record,
+            ManifestPutOutcome.BlobUnknown => new OciError(OciErrorCode.ManifestBlobUnknown,
+                $"blob {result.Missing} is not in repository {repository}", new { digest = result.Missing?.ToString() }),
+            _ => new OciError(OciErrorCode.ManifestUnknown,
+                $"manifest {result.Missing} is not in repository {repository}", new { digest = result.Missing?.ToString() }),
+        };
+    }
+
+    public async Task<ResolvedManifest?> GetAsync(string repository, ManifestReference reference, CancellationToken ct)
+    {
+        var digest = reference.Digest ?? await metadata.ResolveTagAsync(repository, reference.Tag!, ct);
+        if (digest is null) return null;
+        var manifest = await metadata.GetManifestAsync(repository, digest.Value, ct);
+        return manifest is null ? null : new ResolvedManifest(manifest, reference.Tag);
+    }
+
+    /// <summary>Deleting by digest removes the manifest and its tags; by tag, only the tag.</summary>
+    public Task<DeleteOutcome> DeleteAsync(string repository, ManifestReference reference, CancellationToken ct) =>
+        reference.Digest is { } digest
+            ? metadata.DeleteManifestAsync(repository, digest, ct)
+            : metadata.DeleteTagAsync(repository, reference.Tag!, ct);
+
+    /// <summary>The referrers response: an image index of every manifest whose subject is <paramref name="subject"/>.</summary>
+    public async Task<byte[]> ReferrersIndexAsync(string repository, Digest subject, string? artifactType, CancellationToken ct)
+    {
+        var referrers = await metadata.ListReferrersAsync(repository, subject, artifactType, ct);
+        var index = new ReferrersIndex(2, MediaTypes.OciIndex, referrers.Select(r => new ReferrerDescriptor(
+            r.MediaType, r.Digest.ToString(), r.Size, r.ArtifactType, r.Annotations)).ToList());
+        return JsonSerializer.SerializeToUtf8Bytes(index, CoreJson.Default.ReferrersIndex);
+    }
+
+    private OciError TooLarge() => new(OciErrorCode.ManifestTooLarge,
+        $"manifest exceeds the registry's limit of {limits.MaxManifestBytes} bytes", new { limit = limits.MaxManifestBytes });
+
+    // Foreign (non-distributable) layers live elsewhere by definition; the registry cannot require them.
+    private static bool IsForeign(Descriptor d) =>
+        d.MediaType == MediaTypes.DockerForeignLayer || d.MediaType.Contains(".nondistributable.", StringComparison.Ordinal);
+}

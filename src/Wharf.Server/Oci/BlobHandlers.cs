@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Http;
+using Wharf.Core;
+
+namespace Wharf.Server.Oci;
+
+/// <summary>GET, HEAD and DELETE of a blob in a repository. A blob is visible only through its link.</summary>
+internal static class BlobHandlers
+{
+    public static async Task GetAsync(HttpContext context, IServiceProvider services, string name, string reference)
+    {
+        if (!Digest.TryParse(reference, out var digest))
+        {
+            await OciHttp.WriteErrorAsync(context, OciErrors.DigestInvalid($"invalid digest '{reference}'"));
+            return;
+        }
+        var ct = context.RequestAborted;
+        // HEAD is answered from metadata alone: the link records the size.
+        var size = await services.Get<IMetadataStore>().GetLinkedBlobSizeAsync(name, digest, ct);
+        if (size is null)
+        {
+            await OciHttp.WriteErrorAsync(context, OciErrors.BlobUnknown(digest));
+            return;
+        }
+        var response = context.Response;
+        response.Headers[OciHttp.ContentDigestHeader] = digest.ToString();
+        response.Headers.ETag = $"\"{digest}\"";
+        response.Headers.AcceptRanges = "bytes";
+        response.Headers.CacheControl = "max-age=31536000";
+        response.ContentType = MediaTypes.OctetStream;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            response.ContentLength = size;
+            return;
+        }
+
+        var content = await services.Get<IBlobStore>().OpenAsync(digest, ct);
+        if (content is null)
+        {
+            await OciHttp.WriteErrorAsync(context, OciErrors.BlobUnknown(digest));
+            return;
+        }
+        var range = OciHttp.ResolveRange(context.Request.Headers.Range, content.Length, out bool satisfiable);
+        if (!satisfiable)
+        {
+            response.Headers.ContentRange = $"bytes */{content.Length}";
+            await OciHttp.WriteErrorAsync(context, OciErrorCode.RangeInvalid, "requested range not satisfiable", new { size = content.Length });
+            return;
+        }
+        var (offset, count) = range ?? (0, content.Length);
+        if (range is not null)
+        {
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = $"bytes {offset}-{offset + count - 1}/{content.Length}";
+        }
+        response.ContentLength = count;
+        if (content.PhysicalPath is not null)
+        {
+            await response.SendFileAsync(content.PhysicalPath, offset, count, ct);
+            return;
+        }
+        await using var stream = await content.OpenRange(offset, count, ct);
+        await StreamCopy.CopyAsync(stream, response.Body, count, ct);
+    }
+
+    public static async Task DeleteAsync(HttpContext context, IServiceProvider services, string name, string reference)
+    {
+        if (!Digest.TryParse(reference, out var digest))
+        {
+            await OciHttp.WriteErrorAsync(context, OciErrors.DigestInvalid($"invalid digest '{reference}'"));
+            return;
+        }
+        // Unlinking hides the blob in this repository; its bytes stay for other repositories and GC.
+        var outcome = await services.Get<IMetadataStore>().UnlinkBlobAsync(name, digest, context.RequestAborted);
+        if (outcome == DeleteOutcome.NotFound)
+        {
+            await OciHttp.WriteErrorAsync(context, OciErrors.BlobUnknown(digest));
+            return;
+        }
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        context.Response.ContentLength = 0;
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Wharf.Core;
+using Wharf.Core.Registry;
+using Wharf.Metadata.Sqlite;
+using Wharf.Server.Jobs;
+using Wharf.Server.Oci;
+using Wharf.Storage.FileSystem;
+
+namespace Wharf.Server;
+
+/// <summary>Composes the registry: configuration, stores, registry rules, the /v2 surface and background jobs.</summary>
+public static class WharfHost
+{
+    /// <summary>
+    /// Builds the host. <paramref name="configFile"/> is a wharf.yaml (optional: ./wharf.yaml is read when it exists);
+    /// <paramref name="overrides"/> are command-line flags as configuration keys, which win over everything.
+    /// </summary>
+    public static WebApplication Build(string? configFile, IDictionary<string, string?> overrides)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var config = builder.Configuration;
+        config.Sources.Clear();
+        var yaml = configFile ?? "wharf.yaml";
+        config.AddYamlFile(Path.GetFullPath(yaml), optional: configFile is null, reloadOnChange: false);
+        config.AddEnvironmentVariables("WHARF__");
+        config.AddInMemoryCollection(overrides);
+        var settings = WharfSettings.From(config);
+
+        ConfigureLogging(builder.Logging, settings, config);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(ListenAddress.Parse(settings.Listen));
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(settings.Limits);
+        services.AddSingleton(TimeProvider.System);
+        AddStores(services, settings);
+        services.AddSingleton<UploadHashes>();
+        services.AddSingleton<UploadService>();
+        services.AddSingleton<ManifestService>();
+        services.AddHostedService<UploadExpiryJob>();
+
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapOci();
+        return app;
+    }
+
+    /// <summary>Creates the metadata schema before the first request.</summary>
+    public static async Task PrepareAsync(WebApplication app, CancellationToken ct)
+    {
+        var settings = app.Services.GetRequiredService<WharfSettings>();
+        Directory.CreateDirectory(Path.GetFullPath(settings.Data));
+        await app.Services.GetRequiredService<IMetadataStore>().MigrateAsync(ct);
+    }
+
+    private static void AddStores(IServiceCollection services, WharfSettings settings)
+    {
+        switch (settings.StorageKind.ToLowerInvariant())
+        {
+            case "filesystem": services.AddFileSystemBlobStore(settings.BlobRoot); break;
+            default: throw new InvalidOperationException($"Storage:Kind '{settings.StorageKind}' is not known (filesystem)");
+        }
+        switch (settings.MetadataKind.ToLowerInvariant())
+        {
+            case "sqlite": services.AddSqliteMetadataStore(settings.DatabasePath); break;
+            default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite)");
+        }
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, WharfSettings settings, IConfiguration config)
+    {
+        logging.ClearProviders();
+        logging.AddConfiguration(config.GetSection("Logging"));
+        logging.SetMinimumLevel(LogLevel.Information);
+        // Kestrel and routing are chatty at Information; a registry log is about the registry.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        if (settings.LogFormat.Equals("json", StringComparison.OrdinalIgnoreCase))
+            logging.AddJsonConsole(o => o.TimestampFormat = "O");
+        else
+            logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "O "; });
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+using Wharf.Core.Registry;
+
+namespace Wharf.Server;
+
+/// <summary>
+/// Every configuration key, in one place. Sources, later ones winning: built-in defaults, wharf.yaml,
+/// environment variables (WHARF__SECTION__KEY), command-line flags.
+/// </summary>
+public sealed record WharfSettings
+{
+    /// <summary>Address and port to listen on (Listen). Loopback by default: an open registry is not exposed unasked.</summary>
+    public string Listen { get; init; } = "127.0.0.1:5000";
+
+    /// <summary>Directory for everything the single-machine registry keeps (Data).</summary>
+    public string Data { get; init; } = "./data";
+
+    /// <summary>Storage:Kind (filesystem) and Storage:Path (default: the data directory).</summary>
+    public string StorageKind { get; init; } = "filesystem";
+    public string? StoragePath { get; init; }
+
+    /// <summary>Metadata:Kind (sqlite) and Metadata:Path (default: DATA/wharf.db).</summary>
+    public string MetadataKind { get; init; } = "sqlite";
+    public string? MetadataPath { get; init; }
+
+    /// <summary>Limits:MaxManifestBytes, Limits:MaxBlobBytes (0 = none), Uploads:IdleTimeout.</summary>
+    public RegistryLimits Limits { get; init; } = new();
+
+    /// <summary>Uploads:ExpiryInterval: how often the expiry job looks for idle sessions.</summary>
+    public TimeSpan UploadExpiryInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Log:Format: "text" (one line per event) or "json" (structured, one object per line).</summary>
+    public string LogFormat { get; init; } = "text";
+
+    public string BlobRoot => Path.GetFullPath(StoragePath ?? Data);
+    public string DatabasePath => Path.GetFullPath(MetadataPath ?? Path.Combine(Data, "wharf.db"));
+
+    public static WharfSettings From(IConfiguration config)
+    {
+        var defaults = new WharfSettings();
+        return new WharfSettings
+        {
+            Listen = config["Listen"] ?? defaults.Listen,
+            Data = config["Data"] ?? defaults.Data,
+            StorageKind = config["Storage:Kind"] ?? defaults.StorageKind,
+            StoragePath = config["Storage:Path"],
+            MetadataKind = config["Metadata:Kind"] ?? defaults.MetadataKind,
+            MetadataPath = config["Metadata:Path"],
+            Limits = new RegistryLimits
+            {
+                MaxManifestBytes = config.GetValue("Limits:MaxManifestBytes", defaults.Limits.MaxManifestBytes),
+                MaxBlobBytes = config.GetValue("Limits:MaxBlobBytes", defaults.Limits.MaxBlobBytes),
+                UploadIdleTimeout = config.GetValue("Uploads:IdleTimeout", defaults.Limits.UploadIdleTimeout),
+            },
+            UploadExpiryInterval = config.GetValue("Uploads:ExpiryInterval", defaults.UploadExpiryInterval),
+            LogFormat = config["Log:Format"] ?? defaults.LogFormat,
+        };
+    }
+}
