@@ -55,19 +55,35 @@ public readonly record struct Digest
         _ => 0,
     };
 
-    public static Digest FromHash(string algorithm, ReadOnlySpan<byte> hash) =>
-        new(algorithm == Sha512 ? Sha512 : Sha256, Convert.ToHexStringLower(hash));
+    /// <exception cref="ArgumentException">The algorithm is unsupported or the hash has the wrong length.</exception>
+    public static Digest FromHash(string algorithm, ReadOnlySpan<byte> hash)
+    {
+        var name = Supported(algorithm);
+        if (hash.Length * 2 != HexLength(name))
+            throw new ArgumentException($"a {name} hash is {HexLength(name) / 2} bytes, not {hash.Length}", nameof(hash));
+        return new(name, Convert.ToHexStringLower(hash));
+    }
 
+    /// <exception cref="ArgumentException">The algorithm is unsupported.</exception>
     public static Digest Compute(ReadOnlySpan<byte> content, string algorithm = Sha256) =>
-        algorithm == Sha512
+        Supported(algorithm) == Sha512
             ? FromHash(Sha512, SHA512.HashData(content))
             : FromHash(Sha256, SHA256.HashData(content));
 
     /// <summary>A fresh incremental hash for this digest's algorithm.</summary>
     public IncrementalHash CreateHash() => CreateHash(Algorithm);
 
+    /// <exception cref="ArgumentException">The algorithm is unsupported.</exception>
     public static IncrementalHash CreateHash(string algorithm) =>
-        IncrementalHash.CreateHash(algorithm == Sha512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256);
+        IncrementalHash.CreateHash(Supported(algorithm) == Sha512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256);
+
+    // Never fall back to another algorithm: a digest labelled with one algorithm but hashed with another is a lie.
+    private static string Supported(string algorithm) => algorithm switch
+    {
+        Sha256 => Sha256,
+        Sha512 => Sha512,
+        _ => throw new ArgumentException($"unsupported digest algorithm '{algorithm}'", nameof(algorithm)),
+    };
 
     /// <summary>True when <paramref name="content"/> hashes to this digest.</summary>
     public bool Matches(ReadOnlySpan<byte> content) => Compute(content, Algorithm) == this;

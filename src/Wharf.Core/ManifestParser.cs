@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Wharf.Core;
 
@@ -16,10 +17,14 @@ public static class ManifestParser
     /// </summary>
     public static Result<ParsedManifest> Parse(ReadOnlySpan<byte> content, string? contentType)
     {
+        // The image spec holds manifests to I-JSON (RFC 7493): UTF-8, no duplicate names. The JSON reader checks
+        // neither the UTF-8 inside strings nor unpaired surrogate escapes until a string is read, so both are
+        // checked here rather than escaping as exceptions.
+        if (!Utf8.IsValid(content)) return Invalid("manifest is not valid UTF-8");
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(content.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
+            doc = JsonDocument.Parse(content.ToArray(), new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -34,6 +39,10 @@ public static class ManifestParser
             catch (ManifestFormatException e)
             {
                 return Invalid(e.Message);
+            }
+            catch (InvalidOperationException e)
+            {
+                return Invalid($"manifest is not valid JSON: {e.Message}");
             }
         }
     }
@@ -67,6 +76,8 @@ public static class ManifestParser
             if (root.TryGetProperty("config", out _) || root.TryGetProperty("layers", out _))
                 return Invalid("an index has no config or layers");
             var manifests = ParseDescriptors(root, "manifests", required: true);
+            if (mediaType is MediaTypes.DockerManifestList && (artifactType is not null || subject is not null))
+                return Invalid("a Docker manifest list cannot carry artifactType or subject");
             return new ParsedManifest(mediaType, artifactType, null, [], manifests, subject, annotations);
         }
 
@@ -106,6 +117,7 @@ public static class ManifestParser
             || !sizeElement.TryGetInt64(out long size) || size < 0)
             throw new ManifestFormatException($"{where} has no valid size");
         string? artifactType = OptionalString(element, "artifactType");
+        if (artifactType is not null) RequireMediaTypeGrammar(artifactType, where + ".artifactType");
         return new Descriptor(mediaType, digest, size, artifactType, ParseAnnotations(element, where + ".annotations"));
     }
 
@@ -130,23 +142,25 @@ public static class ManifestParser
         return value.GetString();
     }
 
-    /// <summary>RFC 6838 shape: type "/" subtype, restricted-name characters, optional +suffix; no parameters.</summary>
+    /// <summary>
+    /// RFC 6838 section 4.2 shape, as the image-spec schema states it: type "/" subtype, each a restricted-name
+    /// (an alphanumeric, then up to 126 of [A-Za-z0-9!#$&amp;^_.+-]); no parameters.
+    /// </summary>
     private static void RequireMediaTypeGrammar(string value, string where)
     {
         int slash = value.IndexOf('/');
-        bool ok = slash > 0 && slash < value.Length - 1 && value.IndexOf('/', slash + 1) < 0 && value.Length <= 255;
-        if (ok)
-        {
-            foreach (char c in value)
-            {
-                if (!(char.IsAsciiLetterOrDigit(c) || c is '/' or '!' or '#' or '$' or '&' or '-' or '^' or '_' or '.' or '+'))
-                {
-                    ok = false;
-                    break;
-                }
-            }
-        }
+        bool ok = slash > 0 && IsRestrictedName(value.AsSpan(0, slash)) && IsRestrictedName(value.AsSpan(slash + 1));
         if (!ok) throw new ManifestFormatException($"{where} '{value}' is not a valid media type");
+    }
+
+    private static bool IsRestrictedName(ReadOnlySpan<char> name)
+    {
+        if (name.Length is 0 or > 127 || !char.IsAsciiLetterOrDigit(name[0])) return false;
+        foreach (char c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '!' or '#' or '$' or '&' or '-' or '^' or '_' or '.' or '+')) return false;
+        }
+        return true;
     }
 
     /// <summary>Strips parameters (";charset=…") and whitespace from a Content-Type.</summary>

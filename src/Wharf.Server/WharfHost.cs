@@ -26,7 +26,7 @@ public static class WharfHost
         var config = builder.Configuration;
         config.Sources.Clear();
         var yaml = configFile ?? "wharf.yaml";
-        config.AddYamlFile(Path.GetFullPath(yaml), optional: configFile is null, reloadOnChange: false);
+        ((IConfigurationBuilder)config).Add(new YamlConfigurationSource(Path.GetFullPath(yaml), optional: configFile is null));
         config.AddEnvironmentVariables("WHARF__");
         config.AddInMemoryCollection(overrides);
         var settings = WharfSettings.From(config);

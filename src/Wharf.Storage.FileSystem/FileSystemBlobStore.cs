@@ -113,25 +113,20 @@ public sealed class FileSystemBlobStore : IBlobStore
         Directory.CreateDirectory(directory);
         try
         {
-            // Without overwrite, .NET on Unix links then unlinks: creating the name fails if it exists, atomically,
-            // so of two concurrent commits of one digest exactly one wins.
-            File.Move(upload, target, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(target))
-        {
-            return Task.FromResult(DropUpload(upload));
+            // Of two concurrent commits of one digest exactly one renames; the other finds the name taken.
+            if (!Posix.TryRenameNoReplace(upload, target)) return Task.FromResult(DropUpload(upload));
         }
         catch (FileNotFoundException)
         {
             return Task.FromResult(CommitResult.UploadUnknown); // a concurrent delete or commit of the same upload
         }
 
-        DirectorySync.Flush(directory);
+        Posix.FlushDirectory(directory);
         if (newDirectory)
         {
             string algorithmDirectory = Path.GetDirectoryName(directory)!;
-            DirectorySync.Flush(algorithmDirectory);
-            DirectorySync.Flush(Path.GetDirectoryName(algorithmDirectory)!);
+            Posix.FlushDirectory(algorithmDirectory);
+            Posix.FlushDirectory(Path.GetDirectoryName(algorithmDirectory)!);
         }
         return Task.FromResult(CommitResult.Committed);
     }

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Wharf.Core;
+
+namespace Wharf.Metadata.Sqlite;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a <see cref="SqliteMetadataStore"/> on the database file <paramref name="databasePath"/> as the
+    /// <see cref="IMetadataStore"/>; it uses the container's <see cref="TimeProvider"/> when one is registered.
+    /// The host calls <see cref="IMetadataStore.MigrateAsync"/> at startup.
+    /// </summary>
+    public static IServiceCollection AddSqliteMetadataStore(this IServiceCollection services, string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        services.AddSingleton(sp => new SqliteMetadataStore(databasePath, sp.GetService<TimeProvider>()));
+        services.AddSingleton<IMetadataStore>(sp => sp.GetRequiredService<SqliteMetadataStore>());
+        return services;
+    }
+}

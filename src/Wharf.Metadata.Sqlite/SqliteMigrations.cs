@@ -1,0 +1,75 @@
+namespace Wharf.Metadata.Sqlite;
+
+/// <summary>
+/// The schema, as an ordered list of scripts: version N is <c>Scripts[N - 1]</c>. A released script is never
+/// edited; a change is a new script appended here. Timestamps are unix milliseconds (INTEGER); text columns
+/// use SQLite's default BINARY collation, so ORDER BY is byte-wise as the distribution spec's paging needs.
+/// </summary>
+internal static class SqliteMigrations
+{
+    public static readonly string[] Scripts =
+    [
+        """
+        CREATE TABLE repositories (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT    NOT NULL UNIQUE,
+            created_at  INTEGER NOT NULL
+        );
+
+        CREATE TABLE blob_links (
+            repository_id  INTEGER NOT NULL REFERENCES repositories(id),
+            digest         TEXT    NOT NULL,
+            size           INTEGER NOT NULL,
+            created_at     INTEGER NOT NULL,
+            PRIMARY KEY (repository_id, digest)
+        ) WITHOUT ROWID;
+        -- GC asks "is this blob linked anywhere?"
+        CREATE INDEX blob_links_digest ON blob_links(digest);
+
+        CREATE TABLE manifests (
+            repository_id     INTEGER NOT NULL REFERENCES repositories(id),
+            digest            TEXT    NOT NULL,
+            media_type        TEXT    NOT NULL,
+            content           BLOB    NOT NULL,
+            size              INTEGER NOT NULL,
+            artifact_type     TEXT,
+            subject_digest    TEXT,
+            annotations_json  TEXT,
+            created_at        INTEGER NOT NULL,
+            PRIMARY KEY (repository_id, digest)
+        );
+        CREATE INDEX manifests_subject ON manifests(repository_id, subject_digest);
+
+        CREATE TABLE tags (
+            repository_id    INTEGER NOT NULL,
+            name             TEXT    NOT NULL,
+            manifest_digest  TEXT    NOT NULL,
+            updated_at       INTEGER NOT NULL,
+            PRIMARY KEY (repository_id, name),
+            -- A tag can never point at a manifest the repository does not hold.
+            FOREIGN KEY (repository_id, manifest_digest) REFERENCES manifests(repository_id, digest)
+        ) WITHOUT ROWID;
+        CREATE INDEX tags_manifest ON tags(repository_id, manifest_digest);
+
+        -- Every tag move and delete, for "what changed since v1.1" and audit; null digest = no tag.
+        CREATE TABLE tag_history (
+            id             INTEGER PRIMARY KEY,
+            repository_id  INTEGER NOT NULL REFERENCES repositories(id),
+            tag            TEXT    NOT NULL,
+            old_digest     TEXT,
+            new_digest     TEXT,
+            at             INTEGER NOT NULL
+        );
+        CREATE INDEX tag_history_tag ON tag_history(repository_id, tag, id);
+
+        -- Not tied to repositories: a session starts before its repository exists.
+        CREATE TABLE upload_sessions (
+            id          TEXT    PRIMARY KEY,
+            repository  TEXT    NOT NULL,
+            started_at  INTEGER NOT NULL,
+            updated_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX upload_sessions_updated ON upload_sessions(updated_at);
+        """,
+    ];
+}
