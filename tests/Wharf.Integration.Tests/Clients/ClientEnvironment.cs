@@ -24,7 +24,9 @@ public sealed class ClientEnvironment : IDisposable
         Command = new Command(output);
         Command.Environment["CONTAINERS_REGISTRIES_CONF"] = registries;
         Command.Environment["CONTAINERS_CONF"] = containersConf;
-        Command.Environment["REGISTRY_AUTH_FILE"] = Path.Combine(_dir.Path, "auth.json");
+        string auth = Path.Combine(_dir.Path, "auth.json");
+        File.WriteAllText(auth, "{\"auths\":{}}"); // podman insists the file exists
+        Command.Environment["REGISTRY_AUTH_FILE"] = auth;
         Command.Environment["TMPDIR"] = _dir.Sub("tmp");
         Command.Environment["HOME"] = _dir.Sub("home");
     }
