@@ -113,7 +113,8 @@ public sealed class WharfProcess : IAsyncDisposable
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
-        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        var transcript = new TranscriptHandler(Append) { InnerHandler = handler };
+        return new HttpClient(transcript) { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
     }
 
     public async ValueTask DisposeAsync()
@@ -240,6 +241,36 @@ public sealed record WharfOptions
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+}
+
+/// <summary>
+/// Writes each request and its answer into the server's log, between the lines the server prints, so a failing
+/// test shows the conversation that led to it; error bodies (small ones) are included.
+/// </summary>
+internal sealed class TranscriptHandler(Action<string> append) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        string what = $"[client] {request.Method} {request.RequestUri?.PathAndQuery}";
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            append($"{what} → {e.GetType().Name}: {e.Message}");
+            throw;
+        }
+        string line = $"{what} → {(int)response.StatusCode}";
+        if ((int)response.StatusCode >= 400 && response.Content.Headers.ContentLength is > 0 and < 4096)
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            line += " " + await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        append(line);
+        return response;
+    }
 }
 
 /// <summary>Kills every server the tests started if the test host itself goes away.</summary>

@@ -51,6 +51,24 @@ public sealed class ManifestTests(ServerFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Parameters_on_the_content_type_are_ignored_and_none_are_sent_back()
+    {
+        string repo = NewRepo();
+        var image = Images.Random(layers: 1);
+        foreach (var blob in image.AllBlobs()) await Registry.PushBlobAsync(repo, blob);
+        var content = new ByteArrayContent(image.Manifest.Data);
+        content.Headers.TryAddWithoutValidation("Content-Type", MediaType.OciManifest + "; charset=utf-8");
+        using (var put = await Registry.SendAsync(HttpMethod.Put, $"/v2/{repo}/manifests/v1", content))
+            await OciAssert.Status(put, HttpStatusCode.Created);
+
+        using var get = await Registry.GetAsync($"/v2/{repo}/manifests/v1", MediaType.OciManifest);
+        await OciAssert.Status(get, HttpStatusCode.OK);
+        // "The registry SHOULD NOT include parameters on the Content-Type header."
+        Assert.Equal(MediaType.OciManifest, OciAssert.Header(get, "Content-Type"));
+        Assert.Equal(image.Manifest.Data, await get.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Put_by_digest_stores_an_untagged_manifest()
     {
         string repo = NewRepo();

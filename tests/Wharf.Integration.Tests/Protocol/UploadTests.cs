@@ -353,6 +353,27 @@ public sealed class UploadTests(ServerFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Concurrent_pushes_of_the_same_blob_all_succeed()
+    {
+        // The spec's "layer upload de-duplication" case: both uploads proceed, the registry keeps one copy.
+        string[] repos = [NewRepo(), NewRepo()];
+        var blob = Blob.Random(3 * 1024 * 1024);
+        var pushes = Enumerable.Range(0, 6).Select(async i =>
+        {
+            string repo = repos[i % 2];
+            if (i < 3)
+            {
+                await Registry.PushBlobAsync(repo, blob);
+                return;
+            }
+            using var post = await Registry.SendAsync(HttpMethod.Post, $"/v2/{repo}/blobs/uploads/?digest={blob.Digest}", RegistryClient.Octets(blob.Data));
+            await OciAssert.Status(post, HttpStatusCode.Created);
+        });
+        await Task.WhenAll(pushes);
+        foreach (string repo in repos) Assert.Equal(blob.Data, await Registry.GetBlobAsync(repo, blob.Digest));
+    }
+
+    [Fact]
     public async Task An_empty_blob_can_be_pushed_and_pulled()
     {
         string repo = NewRepo();
