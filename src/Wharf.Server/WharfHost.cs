@@ -44,6 +44,7 @@ public static class WharfHost
         services.AddSingleton(TimeProvider.System);
         AddStores(services, settings);
         services.AddSingleton<UploadHashes>();
+        services.AddSingleton<UploadGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<ManifestService>();
         services.AddHostedService<UploadExpiryJob>();
@@ -84,8 +85,8 @@ public static class WharfHost
         // Kestrel and routing are chatty at Information; a registry log is about the registry.
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (settings.LogFormat.Equals("json", StringComparison.OrdinalIgnoreCase))
-            logging.AddJsonConsole(o => o.TimestampFormat = "O");
+            logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
         else
-            logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "O "; });
+            logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
     }
 }
