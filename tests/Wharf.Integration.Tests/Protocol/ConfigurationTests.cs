@@ -57,6 +57,123 @@ public sealed class ConfigurationTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Blobs_over_MaxBlobBytes_are_SIZE_INVALID_and_leave_nothing()
+    {
+        const int max = 1024 * 1024;
+        await using var server = await WharfProcess.StartAsync(new WharfOptions
+        {
+            Environment = new Dictionary<string, string> { ["WHARF__LIMITS__MAXBLOBBYTES"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        });
+        try
+        {
+            using var http = server.CreateClient();
+            var registry = new RegistryClient(http);
+            const string repo = "limits/blobs";
+            var atLimit = Blob.Random(max);
+            await registry.PushBlobAsync(repo, atLimit);
+            var tooBig = Blob.Random(max + 1);
+            var before = await RegistrySnapshot.TakeAsync(registry, [repo], [tooBig.Digest]);
+
+            using (var post = await registry.SendAsync(HttpMethod.Post, $"/v2/{repo}/blobs/uploads/?digest={tooBig.Digest}", RegistryClient.Octets(tooBig.Data)))
+                await OciAssert.ErrorIn(post, [HttpStatusCode.BadRequest, HttpStatusCode.RequestEntityTooLarge], "SIZE_INVALID");
+
+            // Chunked: the chunk that crosses the limit is refused and the session dropped.
+            var session = await registry.StartUploadAsync(repo);
+            using (var first = await registry.SendAsync(HttpMethod.Patch, session.ToString(), RegistryClient.Octets(tooBig.Data, 0, max)))
+                await OciAssert.Status(first, HttpStatusCode.Accepted);
+            using (var second = await registry.SendAsync(HttpMethod.Patch, session.ToString(), RegistryClient.Octets(tooBig.Data, max, 1)))
+                await OciAssert.ErrorIn(second, [HttpStatusCode.BadRequest, HttpStatusCode.RequestEntityTooLarge], "SIZE_INVALID");
+            using (var status = await registry.GetAsync(session.ToString()))
+                await OciAssert.Error(status, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
+
+            await before.AssertUnchangedAsync(registry, "blobs over the limit");
+            Assert.Equal(atLimit.Data, await registry.GetBlobAsync(repo, atLimit.Digest));
+        }
+        finally
+        {
+            ServerLog.Write(output, server);
+        }
+    }
+
+    [Fact]
+    public async Task Uploads_over_MaxConcurrentUploads_get_429_TOOMANYREQUESTS_with_Retry_After()
+    {
+        await using var server = await WharfProcess.StartAsync(new WharfOptions
+        {
+            Environment = new Dictionary<string, string> { ["WHARF__LIMITS__MAXCONCURRENTUPLOADS"] = "1" },
+        });
+        try
+        {
+            using var http = server.CreateClient();
+            var registry = new RegistryClient(http);
+            const string repo = "limits/concurrent";
+            var held = Blob.Random(256 * 1024);
+            var other = Blob.Random(1000);
+
+            // One upload body in flight, held open half-way ...
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var halfway = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var body = new StreamContent(new GatedStream(held.Data, held.Data.Length / 2, halfway, gate.Task));
+            body.Headers.ContentLength = held.Size;
+            var first = registry.SendAsync(HttpMethod.Post, $"/v2/{repo}/blobs/uploads/?digest={held.Digest}", body);
+            await halfway.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.Delay(300); // let the server take its slot
+
+            // ... so a second one is turned away at once, and says when to come back.
+            using (var busy = await registry.SendAsync(HttpMethod.Post, $"/v2/{repo}/blobs/uploads/?digest={other.Digest}", RegistryClient.Octets(other.Data)))
+            {
+                await OciAssert.Error(busy, HttpStatusCode.TooManyRequests, "TOOMANYREQUESTS");
+                Assert.NotNull(busy.Headers.RetryAfter);
+            }
+            Assert.Equal(HttpStatusCode.NotFound, await registry.BlobStatusAsync(repo, other.Digest));
+
+            gate.SetResult();
+            using (var done = await first)
+                await OciAssert.Status(done, HttpStatusCode.Created);
+
+            // The slot is free again.
+            await registry.PushBlobAsync(repo, other);
+            Assert.Equal(held.Data, await registry.GetBlobAsync(repo, held.Digest));
+        }
+        finally
+        {
+            ServerLog.Write(output, server);
+        }
+    }
+
+    /// <summary>Hands out <c>data</c>, stopping at <c>pauseAt</c> until <c>resume</c> completes.</summary>
+    private sealed class GatedStream(byte[] data, int pauseAt, TaskCompletionSource reachedPause, Task resume) : Stream
+    {
+        private int _position;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position == pauseAt)
+            {
+                reachedPause.TrySetResult();
+                await resume.WaitAsync(cancellationToken);
+            }
+            int limit = _position < pauseAt ? pauseAt : data.Length;
+            int n = Math.Min(buffer.Length, limit - _position);
+            data.AsMemory(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => data.Length;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     private async Task AssertLimitAsync(WharfProcess server)
     {
         try
