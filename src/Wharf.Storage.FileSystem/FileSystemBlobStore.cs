@@ -13,6 +13,9 @@ public sealed class FileSystemBlobStore : IBlobStore
     // Large enough that a multi-gigabyte layer is a few thousand writes; small enough to pool per request.
     private const int CopyBufferSize = 1024 * 1024;
 
+    // How much an upload writes before it asks the kernel to start putting those pages on disk.
+    private const int WritebackStride = 8 * 1024 * 1024;
+
     public FileSystemBlobStore(string rootDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
@@ -72,6 +75,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             throw new ArgumentException($"append at offset {offset}, but upload '{uploadId}' holds {size} bytes", nameof(offset));
 
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        long writebackFrom = size;
         try
         {
             int read;
@@ -80,6 +84,11 @@ public sealed class FileSystemBlobStore : IBlobStore
             {
                 await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, read), size, ct);
                 size += read;
+                if (size - writebackFrom >= WritebackStride)
+                {
+                    Posix.StartWriteback(handle, writebackFrom, size - writebackFrom);
+                    writebackFrom = size;
+                }
                 // After the write, so the caller's hash never runs ahead of the bytes the file holds.
                 observe?.Invoke(buffer.AsSpan(0, read));
             }
