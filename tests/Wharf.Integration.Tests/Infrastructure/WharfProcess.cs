@@ -104,7 +104,10 @@ public sealed class WharfProcess : IAsyncDisposable
         await LaunchAsync(cancellationToken);
     }
 
-    public HttpClient CreateClient(TimeSpan? timeout = null)
+    /// <summary>A client for this server; its requests and answers are written into <see cref="Log"/>.</summary>
+    public HttpClient CreateClient(TimeSpan? timeout = null) => CreateClient(timeout, transcript: true);
+
+    private HttpClient CreateClient(TimeSpan? timeout, bool transcript)
     {
         var handler = new SocketsHttpHandler
         {
@@ -113,8 +116,8 @@ public sealed class WharfProcess : IAsyncDisposable
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
-        var transcript = new TranscriptHandler(Append) { InnerHandler = handler };
-        return new HttpClient(transcript) { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        HttpMessageHandler outer = transcript ? new TranscriptHandler(Append) { InnerHandler = handler } : handler;
+        return new HttpClient(outer) { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
     }
 
     public async ValueTask DisposeAsync()
@@ -182,7 +185,7 @@ public sealed class WharfProcess : IAsyncDisposable
 
     private async Task WaitHealthyAsync(Process process, CancellationToken cancellationToken)
     {
-        using var client = CreateClient(TimeSpan.FromSeconds(5));
+        using var client = CreateClient(TimeSpan.FromSeconds(5), transcript: false);
         var deadline = Stopwatch.StartNew();
         string last = "no answer";
         while (deadline.Elapsed < StartTimeout)

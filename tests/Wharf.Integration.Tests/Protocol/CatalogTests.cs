@@ -11,7 +11,8 @@ namespace Wharf.Integration.Tests.Protocol;
 public sealed class CatalogTests(CatalogTests.Fixture fixture, ITestOutputHelper output)
     : ServerTest(fixture.Server, output), IClassFixture<CatalogTests.Fixture>
 {
-    public static readonly string[] Repositories = ["alpha/one", "alpha/two", "beta", "gamma/deep/er", "zulu"];
+    // In byte order, which is the order of Go's sort.Strings: '-' < '.' < '/' < '_'.
+    public static readonly string[] Repositories = ["alpha-x", "alpha.x", "alpha/one", "alpha/two", "alpha_x", "beta", "gamma/deep/er", "zulu"];
 
     public sealed class Fixture : IAsyncLifetime
     {
@@ -71,7 +72,7 @@ public sealed class CatalogTests(CatalogTests.Fixture fixture, ITestOutputHelper
             Assert.True(++pages < 10, "pagination does not end");
         }
         Assert.Equal(Repositories, seen);
-        Assert.Equal(3, pages);
+        Assert.Equal(4, pages);
     }
 
     [Fact]
@@ -93,10 +94,12 @@ public sealed class CatalogTests(CatalogTests.Fixture fixture, ITestOutputHelper
     }
 
     [Theory]
-    [InlineData("alpha/two", null, new[] { "beta", "gamma/deep/er", "zulu" })]
-    [InlineData("alpha/two", 2, new[] { "beta", "gamma/deep/er" })]
+    [InlineData("alpha/two", null, new[] { "alpha_x", "beta", "gamma/deep/er", "zulu" })]
+    [InlineData("alpha/two", 2, new[] { "alpha_x", "beta" })]
+    [InlineData("alpha.x", 2, new[] { "alpha/one", "alpha/two" })]
     [InlineData("beta", null, new[] { "gamma/deep/er", "zulu" })]
-    [InlineData("alpha", 1, new[] { "alpha/one" })] // last need not be a repository
+    [InlineData("alpha", 1, new[] { "alpha-x" })] // last need not be a repository
+    [InlineData("alpha/", 1, new[] { "alpha/one" })]
     [InlineData("zulu", null, new string[0])]
     [InlineData("zzz", null, new string[0])] // beyond the end
     [InlineData("zzz", 3, new string[0])]

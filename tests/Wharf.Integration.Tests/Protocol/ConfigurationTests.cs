@@ -142,6 +142,83 @@ public sealed class ConfigurationTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Idle_sessions_expire_but_a_slow_upload_in_progress_is_not_cut()
+    {
+        // DESIGN invariant 4: no fixed timeout cuts a slow large upload; idle and abandoned sessions expire by policy.
+        await using var server = await WharfProcess.StartAsync(new WharfOptions
+        {
+            Environment = new Dictionary<string, string>
+            {
+                ["WHARF__UPLOADS__IDLETIMEOUT"] = "00:00:02",
+                ["WHARF__UPLOADS__EXPIRYINTERVAL"] = "00:00:00.250",
+            },
+        });
+        try
+        {
+            using var http = server.CreateClient();
+            var registry = new RegistryClient(http);
+            const string repo = "limits/expiry";
+            var blob = Blob.Random(640 * 1024);
+
+            var abandoned = await registry.StartUploadAsync(repo);
+            using (var patch = await registry.SendAsync(HttpMethod.Patch, abandoned.ToString(), RegistryClient.Octets(blob.Data, 0, 1000)))
+                await OciAssert.Status(patch, HttpStatusCode.Accepted);
+
+            // One PATCH that trickles its body in over about 6 s, three times the idle timeout.
+            var session = await registry.StartUploadAsync(repo);
+            var slow = new StreamContent(new TrickleStream(blob.Data, 64 * 1024, TimeSpan.FromMilliseconds(600)));
+            slow.Headers.ContentLength = blob.Size;
+            slow.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(MediaType.OctetStream);
+            Uri location;
+            using (var patch = await registry.SendAsync(HttpMethod.Patch, session.ToString(), slow))
+            {
+                await OciAssert.Status(patch, HttpStatusCode.Accepted);
+                Assert.Equal(blob.Size - 1, OciAssert.RangeEnd(patch));
+                location = registry.Location(patch);
+            }
+            using (var put = await registry.SendAsync(HttpMethod.Put, RegistryClient.WithQuery(location, "digest", blob.Digest), RegistryClient.Octets([])))
+                await OciAssert.Status(put, HttpStatusCode.Created);
+            Assert.Equal(blob.Data, await registry.GetBlobAsync(repo, blob.Digest));
+
+            // Meanwhile the abandoned session, idle for over 6 s, is gone.
+            using (var status = await registry.GetAsync(abandoned.ToString()))
+                await OciAssert.Error(status, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
+        }
+        finally
+        {
+            ServerLog.Write(output, server);
+        }
+    }
+
+    /// <summary>Hands out <c>data</c> in pieces with a pause before each: a slow client.</summary>
+    private sealed class TrickleStream(byte[] data, int piece, TimeSpan pause) : Stream
+    {
+        private int _position;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position >= data.Length) return 0;
+            await Task.Delay(pause, cancellationToken);
+            int n = Math.Min(Math.Min(buffer.Length, piece), data.Length - _position);
+            data.AsMemory(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => data.Length;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     /// <summary>Hands out <c>data</c>, stopping at <c>pauseAt</c> until <c>resume</c> completes.</summary>
     private sealed class GatedStream(byte[] data, int pauseAt, TaskCompletionSource reachedPause, Task resume) : Stream
     {

@@ -339,6 +339,30 @@ public sealed class ManifestTests(ServerFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task An_oversized_manifest_sent_without_Content_Length_is_also_413()
+    {
+        string repo = NewRepo();
+        var image = Images.Random(layers: 1);
+        foreach (var blob in image.AllBlobs()) await Registry.PushBlobAsync(repo, blob);
+        await Registry.PushImageAsync(repo, Images.Random(layers: 1), "base");
+        var huge = Padded(image, 5 * 1024 * 1024);
+        var before = await RegistrySnapshot.TakeAsync(Registry, [repo], [huge.Digest]);
+
+        // Chunked transfer encoding: the limit has to be enforced while reading, not from a header.
+        var content = new StreamContent(new MemoryStream(huge.Data));
+        content.Headers.ContentType = new MediaTypeHeaderValue(MediaType.OciManifest);
+        using (var put = await Registry.SendAsync(HttpMethod.Put, $"/v2/{repo}/manifests/huge", content, r => r.Headers.TransferEncodingChunked = true))
+            await OciAssert.Status(put, HttpStatusCode.RequestEntityTooLarge);
+        await before.AssertUnchangedAsync(Registry, "chunked 5 MiB manifest");
+
+        // And a normal-sized one sent the same way is fine.
+        var small = new StreamContent(new MemoryStream(image.Manifest.Data));
+        small.Headers.ContentType = new MediaTypeHeaderValue(MediaType.OciManifest);
+        using (var put = await Registry.SendAsync(HttpMethod.Put, $"/v2/{repo}/manifests/chunked", small, r => r.Headers.TransferEncodingChunked = true))
+            await OciAssert.Status(put, HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task Overwriting_a_tag_moves_it_and_keeps_the_old_manifest_by_digest()
     {
         string repo = NewRepo();

@@ -92,6 +92,15 @@ public sealed class ReferrersTests(ServerFixture fixture, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task An_unknown_repository_is_an_empty_index_or_404_NAME_UNKNOWN()
+    {
+        using var get = await Registry.GetAsync($"/v2/{NewRepo()}/referrers/{Digests.Unknown()}");
+        await OciAssert.StatusIn(get, HttpStatusCode.OK, HttpStatusCode.NotFound);
+        if (get.StatusCode == HttpStatusCode.NotFound) await OciAssert.Error(get, HttpStatusCode.NotFound, "NAME_UNKNOWN");
+        else Assert.Empty(Entries((JsonObject)await OciAssert.Json(get)));
+    }
+
+    [Fact]
     public async Task A_malformed_digest_is_400()
     {
         string repo = NewRepo();

@@ -116,6 +116,39 @@ public sealed class TagListTests(ServerFixture fixture, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task Mixed_case_and_punctuated_tags_page_consistently_in_one_of_the_allowed_orders()
+    {
+        string repo = NewRepo();
+        var image = Images.Random(layers: 1);
+        await Registry.PushImageAsync(repo, image, image.Digest);
+        string[] tags = ["Beta", "alpha", "Alpha", "beta", "v1.0", "v1-0", "v1_0", "V1", "_hidden", "1.0", "ZZ"];
+        foreach (string tag in tags)
+        {
+            using var put = await Registry.PutManifestAsync(repo, tag, image.Manifest);
+            await OciAssert.Status(put, HttpStatusCode.Created);
+        }
+
+        var whole = await Registry.TagsAsync(repo) ?? [];
+        // "lexical (case-insensitive alphanumeric) or ASCIIbetical (Go's sort.Strings)" order.
+        var ascii = tags.Order(StringComparer.Ordinal).ToList();
+        var lexical = tags.Order(StringComparer.OrdinalIgnoreCase).ThenBy(t => t, StringComparer.Ordinal).ToList();
+        Assert.True(whole.SequenceEqual(ascii) || whole.SequenceEqual(lexical), $"tags in neither allowed order: {string.Join(" ", whole)}");
+
+        // Paging one at a time through Link walks the same order, with no tag twice and none left out.
+        var paged = new List<string>();
+        string? next = $"/v2/{repo}/tags/list?n=1";
+        while (next is not null)
+        {
+            using var get = await Registry.GetAsync(next);
+            await OciAssert.Status(get, HttpStatusCode.OK);
+            paged.AddRange(RegistryClient.StringList((await OciAssert.Json(get))["tags"]));
+            next = Registry.LinkNext(get)?.ToString();
+            Assert.True(paged.Count <= tags.Length, $"pagination repeats: {string.Join(" ", paged)}");
+        }
+        Assert.Equal(whole, paged);
+    }
+
+    [Fact]
     public async Task Unknown_repository_is_404_NAME_UNKNOWN()
     {
         using var get = await Registry.GetAsync($"/v2/{NewRepo()}/tags/list");

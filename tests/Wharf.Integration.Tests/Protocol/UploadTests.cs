@@ -206,6 +206,32 @@ public sealed class UploadTests(ServerFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_last_chunk_on_put_out_of_order_is_416_and_the_session_goes_on()
+    {
+        // distribution-spec (after 1.1.1): "If the final chunk is uploaded out of order, the registry MUST respond with 416".
+        string repo = NewRepo();
+        await Registry.PushBlobAsync(repo, Blob.Random(8));
+        var blob = Blob.Random(2000);
+        var before = await RegistrySnapshot.TakeAsync(Registry, [repo], [blob.Digest]);
+        var session = await Registry.StartUploadAsync(repo);
+        var location = await PatchChunk(session, blob.Data, 0, 1000, expectedEnd: 999);
+
+        foreach (int start in new[] { 0, 500, 1500 })
+        {
+            var chunk = RegistryClient.Octets(blob.Data, start, 2000 - start);
+            chunk.Headers.TryAddWithoutValidation("Content-Range", $"{start}-1999");
+            using var put = await Registry.SendAsync(HttpMethod.Put, RegistryClient.WithQuery(location, "digest", blob.Digest), chunk);
+            await OciAssert.Status(put, HttpStatusCode.RequestedRangeNotSatisfiable);
+        }
+        await before.AssertUnchangedAsync(Registry, "out-of-order last chunks");
+
+        var last = Chunk(blob.Data, 1000, 1000);
+        using (var put = await Registry.SendAsync(HttpMethod.Put, RegistryClient.WithQuery(location, "digest", blob.Digest), last))
+            await OciAssert.Status(put, HttpStatusCode.Created);
+        Assert.Equal(blob.Data, await Registry.GetBlobAsync(repo, blob.Digest));
+    }
+
+    [Fact]
     public async Task Put_with_a_wrong_digest_is_DIGEST_INVALID_and_nothing_is_visible()
     {
         string repo = NewRepo();
