@@ -118,7 +118,17 @@ public sealed class ConfigurationTests(ITestOutputHelper output)
             body.Headers.ContentLength = held.Size;
             var first = registry.SendAsync(HttpMethod.Post, $"/v2/{repo}/blobs/uploads/?digest={held.Digest}", body);
             await halfway.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            await Task.Delay(300); // let the server take its slot
+
+            // Wait until the server holds the slot: probe with a request that stores nothing if it gets through (a
+            // wrong digest is refused with DIGEST_INVALID) until the gate answers 429.
+            var wrong = Blob.Random(10);
+            for (var waited = System.Diagnostics.Stopwatch.StartNew(); ; await Task.Delay(100))
+            {
+                using var probe = await registry.SendAsync(HttpMethod.Post, $"/v2/{repo}/blobs/uploads/?digest={Digests.Unknown()}", RegistryClient.Octets(wrong.Data));
+                if (probe.StatusCode == HttpStatusCode.TooManyRequests) break;
+                await OciAssert.Error(probe, HttpStatusCode.BadRequest, "DIGEST_INVALID");
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the held upload never took the only slot");
+            }
 
             // ... so a second one is turned away at once, and says when to come back.
             using (var busy = await registry.SendAsync(HttpMethod.Post, $"/v2/{repo}/blobs/uploads/?digest={other.Digest}", RegistryClient.Octets(other.Data)))
