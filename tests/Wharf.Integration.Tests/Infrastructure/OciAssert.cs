@@ -13,6 +13,17 @@ public static partial class OciAssert
     [GeneratedRegex("^[A-Z_]+$")]
     private static partial Regex ErrorCodeGrammar();
 
+    /// <summary>
+    /// "The code field MUST be one of the following" (the spec's 14), plus the two legacy Docker codes the spec says a
+    /// client may meet (TAG_INVALID, MANIFEST_UNVERIFIED).
+    /// </summary>
+    public static readonly IReadOnlySet<string> SpecErrorCodes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "BLOB_UNKNOWN", "BLOB_UPLOAD_INVALID", "BLOB_UPLOAD_UNKNOWN", "DIGEST_INVALID", "MANIFEST_BLOB_UNKNOWN",
+        "MANIFEST_INVALID", "MANIFEST_UNKNOWN", "NAME_INVALID", "NAME_UNKNOWN", "SIZE_INVALID", "UNAUTHORIZED",
+        "DENIED", "UNSUPPORTED", "TOOMANYREQUESTS", "TAG_INVALID", "MANIFEST_UNVERIFIED",
+    };
+
     public static async Task Status(HttpResponseMessage response, HttpStatusCode expected)
     {
         if (response.StatusCode == expected) return;
@@ -66,6 +77,7 @@ public static partial class OciAssert
             if (error is not JsonObject e || e["code"] is not JsonValue codeValue || !codeValue.TryGetValue(out string? code))
                 throw new XunitException($"{where}: error entry without a string code: {text}");
             Assert.True(ErrorCodeGrammar().IsMatch(code), $"{where}: code '{code}' is not uppercase letters and underscores");
+            Assert.True(SpecErrorCodes.Contains(code), $"{where}: code '{code}' is not one of the spec's error codes: {text}");
             if (e["message"] is { } message)
                 Assert.True(message is JsonValue m && m.TryGetValue(out string? _), $"{where}: message is not a string: {text}");
             found.Add(code);

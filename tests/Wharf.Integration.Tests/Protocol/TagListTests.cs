@@ -148,6 +148,19 @@ public sealed class TagListTests(ServerFixture fixture, ITestOutputHelper output
         Assert.Equal(whole, paged);
     }
 
+    [Theory]
+    [InlineData("n=-1")]
+    [InlineData("n=abc")]
+    public async Task An_invalid_n_is_refused_with_a_spec_error_code(string query)
+    {
+        string repo = await RepoWithTags();
+        foreach (string path in new[] { $"/v2/{repo}/tags/list?{query}", $"/v2/_catalog?{query}" })
+        {
+            using var get = await Registry.GetAsync(path);
+            await OciAssert.Error(get, HttpStatusCode.BadRequest);
+        }
+    }
+
     [Fact]
     public async Task Unknown_repository_is_404_NAME_UNKNOWN()
     {
