@@ -214,6 +214,7 @@ public sealed class ManifestTests(ServerFixture fixture, ITestOutputHelper outpu
         var index = Images.Index();
         await Registry.PushImageAsync(repo, index.Children[0], "child0");
         foreach (var blob in index.Children[1].AllBlobs()) await Registry.PushBlobAsync(repo, blob); // blobs but not the manifest
+        await Registry.PushImageAsync(NewRepo(), index.Children[1], "elsewhere");
         var before = await RegistrySnapshot.TakeAsync(Registry, [repo], [index.Digest, index.Children[1].Digest]);
 
         using var put = await Registry.PutManifestAsync(repo, "multi", index.Manifest);
@@ -221,6 +222,11 @@ public sealed class ManifestTests(ServerFixture fixture, ITestOutputHelper outpu
         // MANIFEST_UNKNOWN for index children. Either code, never success.
         await OciAssert.ErrorIn(put, [HttpStatusCode.BadRequest, HttpStatusCode.NotFound], "MANIFEST_UNKNOWN", "MANIFEST_BLOB_UNKNOWN");
         await before.AssertUnchangedAsync(Registry, "index with a missing child");
+
+        // A child that exists only in another repository does not count.
+        using (var again = await Registry.PutManifestAsync(repo, "multi", index.Manifest))
+            await OciAssert.ErrorIn(again, [HttpStatusCode.BadRequest, HttpStatusCode.NotFound], "MANIFEST_UNKNOWN", "MANIFEST_BLOB_UNKNOWN");
+        await before.AssertUnchangedAsync(Registry, "index whose child is in another repository");
 
         // Once the child is there, the index goes in.
         using (var child = await Registry.PutManifestAsync(repo, index.Children[1].Digest, index.Children[1].Manifest))
@@ -249,7 +255,9 @@ public sealed class ManifestTests(ServerFixture fixture, ITestOutputHelper outpu
 
     public static TheoryData<string, string?> InvalidManifests => new()
     {
+        { "", MediaType.OciManifest },
         { "not json at all", MediaType.OciManifest },
+        { "null", MediaType.OciManifest },
         { "[1,2,3]", MediaType.OciManifest },
         { "{\"hello\":\"world\"}", MediaType.OciManifest },
         { "{\"schemaVersion\":1,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{},\"layers\":[]}", MediaType.OciManifest },

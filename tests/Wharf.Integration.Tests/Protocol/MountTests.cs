@@ -56,6 +56,21 @@ public sealed class MountTests(ServerFixture fixture, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task Mount_from_a_repository_whose_blob_was_deleted_answers_202()
+    {
+        string source = NewRepo(), keeper = NewRepo(), target = NewRepo();
+        var blob = Blob.Random(2000);
+        await Registry.PushBlobAsync(source, blob);
+        await Registry.PushBlobAsync(keeper, blob); // the bytes stay in the registry through this link
+        using (var delete = await Registry.DeleteAsync($"/v2/{source}/blobs/{blob.Digest}"))
+            await OciAssert.Status(delete, HttpStatusCode.Accepted);
+
+        using var post = await Registry.SendAsync(HttpMethod.Post, $"/v2/{target}/blobs/uploads/?mount={blob.Digest}&from={source}", RegistryClient.Octets([]));
+        await OciAssert.Status(post, HttpStatusCode.Accepted);
+        Assert.Equal(HttpStatusCode.NotFound, await Registry.BlobStatusAsync(target, blob.Digest));
+    }
+
+    [Fact]
     public async Task Mount_of_an_unknown_digest_answers_202()
     {
         string source = NewRepo(), target = NewRepo();

@@ -136,6 +136,19 @@ public sealed class ReferrersTests(ServerFixture fixture, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task A_referrer_pushed_twice_and_tagged_is_listed_once()
+    {
+        string repo = NewRepo();
+        var subject = Images.Random(layers: 1);
+        await Registry.PushImageAsync(repo, subject, "v1");
+        var sbom = Images.Artifact(subject.Descriptor(), Sbom);
+        await Registry.PushImageAsync(repo, sbom);
+        await Registry.PushImageAsync(repo, sbom, "sbom");
+        await Registry.PushImageAsync(repo, sbom, "sbom-again");
+        Assert.Equal([sbom.Digest], Entries(await Registry.ReferrersAsync(repo, subject.Digest)).Select(e => e["digest"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task A_deleted_referrer_is_no_longer_listed()
     {
         string repo = NewRepo();

@@ -379,6 +379,32 @@ public sealed class UploadTests(ServerFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Concurrent_patches_of_the_same_chunk_are_applied_once()
+    {
+        string repo = NewRepo();
+        var blob = Blob.Random(512 * 1024);
+        var session = await Registry.StartUploadAsync(repo);
+        var half = blob.Data.Length / 2;
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            using var patch = await Registry.SendAsync(HttpMethod.Patch, session.ToString(), Chunk(blob.Data, 0, half));
+            return patch.StatusCode;
+        }));
+        Assert.Equal(1, attempts.Count(s => s == HttpStatusCode.Accepted));
+        Assert.All(attempts, s => Assert.True(s is HttpStatusCode.Accepted or HttpStatusCode.RequestedRangeNotSatisfiable, $"got {(int)s}"));
+
+        using (var status = await Registry.GetAsync(session.ToString()))
+        {
+            await OciAssert.Status(status, HttpStatusCode.NoContent);
+            Assert.Equal(half - 1, OciAssert.RangeEnd(status));
+        }
+        var location = await PatchChunk(session, blob.Data, half, blob.Data.Length - half, expectedEnd: blob.Data.Length - 1);
+        await Finish(location, blob);
+        Assert.Equal(blob.Data, await Registry.GetBlobAsync(repo, blob.Digest));
+    }
+
+    [Fact]
     public async Task Concurrent_pushes_of_the_same_blob_all_succeed()
     {
         // The spec's "layer upload de-duplication" case: both uploads proceed, the registry keeps one copy.
