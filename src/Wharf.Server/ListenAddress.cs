@@ -7,7 +7,11 @@ public static class ListenAddress
 {
     public static IPEndPoint Parse(string value)
     {
-        if (int.TryParse(value, out int bare)) return new IPEndPoint(IPAddress.Loopback, bare);
+        if (int.TryParse(value, out int bare))
+        {
+            if (bare is < 0 or > 65535) throw new FormatException($"Listen port {bare} is not between 0 and 65535");
+            return new IPEndPoint(IPAddress.Loopback, bare);
+        }
         int colon = value.LastIndexOf(':');
         if (colon < 0 || !int.TryParse(value[(colon + 1)..], out int port) || port is < 0 or > 65535)
             throw new FormatException($"Listen '{value}' must be HOST:PORT");

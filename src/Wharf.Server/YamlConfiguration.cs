@@ -39,10 +39,15 @@ internal sealed class YamlConfigurationProvider(string path, bool optional) : Co
                 for (int i = 0; i < list.Children.Count; i++) Flatten(list.Children[i], Join(prefix, i.ToString()));
                 break;
             case YamlScalarNode scalar when prefix is not null:
-                Data[prefix] = scalar.Value;
+                Data[prefix] = IsNull(scalar) ? null : scalar.Value;
                 break;
         }
     }
+
+    // YAML's null (~, null, or nothing at all, unquoted) means "not set", so the key's default applies.
+    private static bool IsNull(YamlScalarNode scalar) =>
+        scalar.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any
+        && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
 
     private static string Join(string? prefix, string key) => prefix is null ? key : prefix + ConfigurationPath.KeyDelimiter + key;
 }

@@ -32,12 +32,15 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
         var put = new ManifestPut(repository, record, reference.Tag, requiredBlobs, requiredManifests);
 
         var result = await metadata.PutManifestAsync(put, ct);
+        // The spec has one code for both: MANIFEST_BLOB_UNKNOWN, "manifest references a manifest or blob unknown
+        // to registry" (distribution answers a manifest list's missing child with it too). MANIFEST_UNKNOWN is for
+        // a GET or DELETE of a manifest that is not there.
         return result.Outcome switch
         {
             ManifestPutOutcome.Stored => record,
             ManifestPutOutcome.BlobUnknown => new OciError(OciErrorCode.ManifestBlobUnknown,
                 $"blob {result.Missing} is not in repository {repository}", new { digest = result.Missing?.ToString() }),
-            _ => new OciError(OciErrorCode.ManifestUnknown,
+            _ => new OciError(OciErrorCode.ManifestBlobUnknown,
                 $"manifest {result.Missing} is not in repository {repository}", new { digest = result.Missing?.ToString() }),
         };
     }

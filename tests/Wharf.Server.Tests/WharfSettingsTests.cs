@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Wharf.Core;
+
+namespace Wharf.Server.Tests;
+
+/// <summary>Environment variables are process-wide: these tests run alone, never beside a host being built.</summary>
+[CollectionDefinition(nameof(ProcessEnvironment), DisableParallelization = true)]
+public sealed class ProcessEnvironment;
+
+[Collection(nameof(ProcessEnvironment))]
+public sealed class WharfSettingsTests : IDisposable
+{
+    private const string Yaml = """
+        listen: 0.0.0.0:6000
+        data: /srv/wharf
+        limits:
+          maxManifestBytes: 1000
+          maxBlobBytes: 2000
+          maxConcurrentUploads: 3
+        uploads:
+          idleTimeout: "01:00:00"
+          expiryInterval: "00:05:00"
+        log:
+          format: json
+        """;
+
+    private readonly TempDirectory _dir = new();
+    private readonly List<string> _variables = [];
+
+    public void Dispose()
+    {
+        foreach (var name in _variables) Environment.SetEnvironmentVariable(name, null);
+        _dir.Dispose();
+    }
+
+    private void SetEnvironment(string name, string value)
+    {
+        _variables.Add(name);
+        Environment.SetEnvironmentVariable(name, value);
+    }
+
+    /// <summary>The sources WharfHost.Build uses, in its order: YAML, then WHARF__ variables, then flags.</summary>
+    private WharfSettings Settings(IDictionary<string, string?>? flags = null) => WharfSettings.From(new ConfigurationBuilder()
+        .Add(new YamlConfigurationSource(_dir.File("wharf.yaml", Yaml), optional: false))
+        .AddEnvironmentVariables("WHARF__")
+        .AddInMemoryCollection(flags ?? new Dictionary<string, string?>())
+        .Build());
+
+    [Fact]
+    public void Defaults_serve_one_machine()
+    {
+        var settings = WharfSettings.From(new ConfigurationBuilder().Build());
+        Assert.Equal("127.0.0.1:5000", settings.Listen);
+        Assert.Equal("./data", settings.Data);
+        Assert.Equal(ManifestParser.DefaultMaxBytes, settings.Limits.MaxManifestBytes);
+        Assert.Equal(0, settings.Limits.MaxBlobBytes);
+        Assert.Equal(TimeSpan.FromHours(24), settings.Limits.UploadIdleTimeout);
+        Assert.Equal(256, settings.MaxConcurrentUploads);
+        Assert.Equal(Path.GetFullPath("./data/wharf.db"), settings.DatabasePath);
+        Assert.Equal(Path.GetFullPath("./data"), settings.BlobRoot);
+    }
+
+    [Fact]
+    public void Yaml_sets_every_key()
+    {
+        var settings = Settings();
+        Assert.Equal("0.0.0.0:6000", settings.Listen);
+        Assert.Equal("/srv/wharf", settings.Data);
+        Assert.Equal(1000, settings.Limits.MaxManifestBytes);
+        Assert.Equal(2000, settings.Limits.MaxBlobBytes);
+        Assert.Equal(3, settings.MaxConcurrentUploads);
+        Assert.Equal(TimeSpan.FromHours(1), settings.Limits.UploadIdleTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), settings.UploadExpiryInterval);
+        Assert.Equal("json", settings.LogFormat);
+        Assert.Equal("/srv/wharf/wharf.db", settings.DatabasePath);
+    }
+
+    [Fact]
+    public void Environment_wins_over_yaml()
+    {
+        SetEnvironment("WHARF__LIMITS__MAXMANIFESTBYTES", "4096");
+        SetEnvironment("WHARF__LIMITS__MAXBLOBBYTES", "8192");
+        SetEnvironment("WHARF__UPLOADS__IDLETIMEOUT", "00:00:30");
+        SetEnvironment("WHARF__STORAGE__PATH", "/mnt/blobs");
+        SetEnvironment("WHARF__METADATA__PATH", "/var/lib/wharf.db");
+        var settings = Settings();
+        Assert.Equal(4096, settings.Limits.MaxManifestBytes);
+        Assert.Equal(8192, settings.Limits.MaxBlobBytes);
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.Limits.UploadIdleTimeout);
+        Assert.Equal("/mnt/blobs", settings.BlobRoot);
+        Assert.Equal("/var/lib/wharf.db", settings.DatabasePath);
+        Assert.Equal(3, settings.MaxConcurrentUploads); // untouched keys keep the YAML value
+    }
+
+    [Fact]
+    public void Flags_win_over_environment_and_yaml()
+    {
+        SetEnvironment("WHARF__LISTEN", "127.0.0.1:7000");
+        SetEnvironment("WHARF__LIMITS__MAXCONCURRENTUPLOADS", "9");
+        var settings = Settings(new Dictionary<string, string?> { ["Listen"] = "127.0.0.1:8000" });
+        Assert.Equal("127.0.0.1:8000", settings.Listen);
+        Assert.Equal(9, settings.MaxConcurrentUploads);
+    }
+
+    [Fact]
+    public void Variables_without_the_prefix_are_not_settings()
+    {
+        SetEnvironment("LIMITS__MAXBLOBBYTES", "1");
+        SetEnvironment("WHARFLIMITS__MAXBLOBBYTES", "1");
+        Assert.Equal(2000, Settings().Limits.MaxBlobBytes);
+    }
+
+    [Fact]
+    public void A_value_that_is_not_a_number_is_an_error()
+    {
+        SetEnvironment("WHARF__LIMITS__MAXBLOBBYTES", "lots");
+        Assert.Throws<InvalidOperationException>(() => Settings());
+    }
+
+    [Fact]
+    public async Task The_host_composes_the_sources_in_the_same_order()
+    {
+        SetEnvironment("WHARF__LIMITS__MAXBLOBBYTES", "8192");
+        SetEnvironment("WHARF__DATA", "/from/environment");
+        await using var app = WharfHost.Build(_dir.File("wharf.yaml", Yaml), new Dictionary<string, string?> { ["Data"] = _dir.Path });
+        var settings = app.Services.GetRequiredService<WharfSettings>();
+        Assert.Equal(1000, settings.Limits.MaxManifestBytes);
+        Assert.Equal(8192, settings.Limits.MaxBlobBytes);
+        Assert.Equal(_dir.Path, settings.Data);
+        Assert.Same(settings.Limits, app.Services.GetRequiredService<Core.Registry.RegistryLimits>());
+    }
+
+    [Fact]
+    public void The_host_refuses_a_missing_config_file_it_was_given() =>
+        Assert.Throws<FileNotFoundException>(() => WharfHost.Build(Path.Combine(_dir.Path, "absent.yaml"), new Dictionary<string, string?>()));
+}
