@@ -45,8 +45,12 @@ public static class OciHttp
     /// <summary>The Range header value for an upload of <paramref name="size"/> bytes ("0-0" when empty, as clients expect).</summary>
     public static string UploadRange(long size) => $"0-{Math.Max(size - 1, 0)}";
 
-    /// <summary>Parses a chunk's Content-Range ("start-end", with or without a "bytes" prefix). Null when absent.</summary>
-    public static bool TryParseContentRange(string? header, out (long Start, long End)? range)
+    /// <summary>
+    /// Parses a chunk's Content-Range ("start-end", with or without a "bytes" prefix). Null when absent. A range
+    /// whose length disagrees with the request's Content-Length (when known) is invalid: the client would believe
+    /// bytes were received that were not.
+    /// </summary>
+    public static bool TryParseContentRange(string? header, long? contentLength, out (long Start, long End)? range)
     {
         range = null;
         if (string.IsNullOrWhiteSpace(header)) return true;
@@ -58,6 +62,7 @@ public static class OciHttp
         if (dash <= 0 || !long.TryParse(text[..dash], out long start) || !long.TryParse(text[(dash + 1)..], out long end)
             || start < 0 || end < start)
             return false;
+        if (contentLength is long length && end - start + 1 != length) return false;
         range = (start, end);
         return true;
     }

@@ -67,7 +67,7 @@ internal static class UploadHandlers
 
     public static async Task PatchAsync(HttpContext context, IServiceProvider services, string name, string id)
     {
-        if (!OciHttp.TryParseContentRange(context.Request.Headers.ContentRange, out var range))
+        if (!OciHttp.TryParseContentRange(context.Request.Headers.ContentRange, context.Request.ContentLength, out var range))
         {
             await OciHttp.WriteErrorAsync(context, OciErrorCode.RangeInvalid, "invalid Content-Range");
             return;
@@ -98,7 +98,7 @@ internal static class UploadHandlers
                 ? "the digest query parameter is required to complete an upload" : $"invalid digest '{digestText}'"));
             return;
         }
-        if (!OciHttp.TryParseContentRange(context.Request.Headers.ContentRange, out var range))
+        if (!OciHttp.TryParseContentRange(context.Request.Headers.ContentRange, context.Request.ContentLength, out var range))
         {
             await OciHttp.WriteErrorAsync(context, OciErrorCode.RangeInvalid, "invalid Content-Range");
             return;
