@@ -14,7 +14,7 @@ public class ContentRangeTests
     [InlineData("  7-7  ", 7, 7)]
     public void Parses_a_chunk_range(string header, long start, long end)
     {
-        Assert.True(OciHttp.TryParseContentRange(header, out var range));
+        Assert.True(OciHttp.TryParseContentRange(header, null, out var range));
         Assert.Equal((start, end), range);
     }
 
@@ -24,7 +24,7 @@ public class ContentRangeTests
     [InlineData("   ")]
     public void No_header_is_no_range(string? header)
     {
-        Assert.True(OciHttp.TryParseContentRange(header, out var range));
+        Assert.True(OciHttp.TryParseContentRange(header, null, out var range));
         Assert.Null(range);
     }
 
@@ -38,9 +38,16 @@ public class ContentRangeTests
     [InlineData("10")]
     public void Refuses_a_malformed_range(string header)
     {
-        Assert.False(OciHttp.TryParseContentRange(header, out var range));
+        Assert.False(OciHttp.TryParseContentRange(header, null, out var range));
         Assert.Null(range);
     }
+
+    [Theory]
+    [InlineData("0-99", 100, true)]
+    [InlineData("0-99", 50, false)]
+    [InlineData("10-19", 11, false)]
+    public void A_range_must_agree_with_the_body_length(string header, long contentLength, bool ok) =>
+        Assert.Equal(ok, OciHttp.TryParseContentRange(header, contentLength, out _));
 
     [Theory]
     [InlineData(0, "0-0")]
