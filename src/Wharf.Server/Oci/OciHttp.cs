@@ -45,6 +45,10 @@ public static class OciHttp
     /// <summary>The Range header value for an upload of <paramref name="size"/> bytes ("0-0" when empty, as clients expect).</summary>
     public static string UploadRange(long size) => $"0-{Math.Max(size - 1, 0)}";
 
+    /// <summary>Parses a chunk's Content-Range ("start-end", with or without a "bytes" prefix). Null when absent.</summary>
+    public static bool TryParseContentRange(string? header, out (long Start, long End)? range) =>
+        TryParseContentRange(header, contentLength: null, out range);
+
     /// <summary>
     /// Parses a chunk's Content-Range ("start-end", with or without a "bytes" prefix). Null when absent. A range
     /// whose length disagrees with the request's Content-Length (when known) is invalid: the client would believe
