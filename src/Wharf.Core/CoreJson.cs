@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Wharf.Core;
@@ -15,4 +16,16 @@ public sealed record ReferrersIndex(int SchemaVersion, string MediaType, IReadOn
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ReferrersIndex))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
-public sealed partial class CoreJson : JsonSerializerContext;
+public sealed partial class CoreJson : JsonSerializerContext
+{
+    /// <summary>
+    /// As other registries write it: media types keep their "+" (the default encoder writes \u002B, valid JSON
+    /// that confuses naive readers). The output is a JSON API body, never HTML, so relaxed escaping is safe.
+    /// </summary>
+    public static CoreJson Wire { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

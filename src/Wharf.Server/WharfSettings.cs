@@ -41,7 +41,7 @@ public sealed record WharfSettings
     public static WharfSettings From(IConfiguration config)
     {
         var defaults = new WharfSettings();
-        return new WharfSettings
+        var settings = new WharfSettings
         {
             Listen = config["Listen"] ?? defaults.Listen,
             Data = config["Data"] ?? defaults.Data,
@@ -59,5 +59,22 @@ public sealed record WharfSettings
             UploadExpiryInterval = config.GetValue("Uploads:ExpiryInterval", defaults.UploadExpiryInterval),
             LogFormat = config["Log:Format"] ?? defaults.LogFormat,
         };
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>Refuses settings that would fail later and far from their cause.</summary>
+    private void Validate()
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok) throw new InvalidOperationException("configuration: " + message);
+        }
+        Require(Limits.MaxManifestBytes > 0, "Limits:MaxManifestBytes must be positive");
+        Require(Limits.MaxBlobBytes >= 0, "Limits:MaxBlobBytes must be 0 (no limit) or positive");
+        Require(MaxConcurrentUploads >= 0, "Limits:MaxConcurrentUploads must be 0 (no limit) or positive");
+        Require(Limits.UploadIdleTimeout > TimeSpan.Zero, "Uploads:IdleTimeout must be positive");
+        Require(UploadExpiryInterval > TimeSpan.Zero, "Uploads:ExpiryInterval must be positive");
+        Require(LogFormat is "text" or "json", "Log:Format must be text or json");
     }
 }

@@ -65,7 +65,7 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
         var referrers = await metadata.ListReferrersAsync(repository, subject, artifactType, ct);
         var index = new ReferrersIndex(2, MediaTypes.OciIndex, referrers.Select(r => new ReferrerDescriptor(
             r.MediaType, r.Digest.ToString(), r.Size, r.ArtifactType, r.Annotations)).ToList());
-        return JsonSerializer.SerializeToUtf8Bytes(index, CoreJson.Default.ReferrersIndex);
+        return JsonSerializer.SerializeToUtf8Bytes(index, CoreJson.Wire.ReferrersIndex);
     }
 
     private OciError TooLarge() => new(OciErrorCode.ManifestTooLarge,

@@ -45,7 +45,15 @@ public sealed partial class UploadExpiryJob(
             expiredInBatch = 0;
             foreach (var session in idle)
             {
-                if (!await uploads.ExpireAsync(session.Id, ct)) continue; // receiving right now on this node
+                try
+                {
+                    if (!await uploads.ExpireAsync(session.Id, ct)) continue; // receiving right now on this node
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogSessionFailed(e, session.Id); // one broken session must not stall the others
+                    continue;
+                }
                 LogExpired(session.Id, session.Repository, session.UpdatedAt);
                 expiredInBatch++;
             }
@@ -58,6 +66,9 @@ public sealed partial class UploadExpiryJob(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "expired upload session {UploadId} of {Repository}, idle since {UpdatedAt}")]
     private partial void LogExpired(string uploadId, string repository, DateTimeOffset updatedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not expire upload session {UploadId}")]
+    private partial void LogSessionFailed(Exception exception, string uploadId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "upload expiry failed")]
     private partial void LogFailed(Exception exception);

@@ -15,10 +15,14 @@ internal static class BlobHandlers
         }
         var ct = context.RequestAborted;
         // HEAD is answered from metadata alone: the link records the size.
-        var size = await services.Get<IMetadataStore>().GetLinkedBlobSizeAsync(name, digest, ct);
+        var metadata = services.Get<IMetadataStore>();
+        var size = await metadata.GetLinkedBlobSizeAsync(name, digest, ct);
         if (size is null)
         {
-            await OciHttp.WriteErrorAsync(context, OciErrors.BlobUnknown(digest));
+            // Manifests are content too: clients that fetch an index's children through /blobs/ get them here.
+            var manifest = await metadata.GetManifestAsync(name, digest, ct);
+            if (manifest is null) await OciHttp.WriteErrorAsync(context, OciErrors.BlobUnknown(digest));
+            else await WriteManifestAsBlobAsync(context, manifest);
             return;
         }
         var response = context.Response;
@@ -55,6 +59,16 @@ internal static class BlobHandlers
         response.ContentLength = count;
         await using var stream = await content.OpenRange(offset, count, ct);
         await StreamCopy.CopyAsync(stream, response.Body, count, ct);
+    }
+
+    private static async Task WriteManifestAsBlobAsync(HttpContext context, ManifestRecord manifest)
+    {
+        var response = context.Response;
+        response.Headers[OciHttp.ContentDigestHeader] = manifest.Digest.ToString();
+        response.Headers.ETag = $"\"{manifest.Digest}\"";
+        response.ContentType = manifest.MediaType;
+        response.ContentLength = manifest.Size;
+        if (!HttpMethods.IsHead(context.Request.Method)) await response.Body.WriteAsync(manifest.Content, context.RequestAborted);
     }
 
     public static async Task DeleteAsync(HttpContext context, IServiceProvider services, string name, string reference)

@@ -25,6 +25,14 @@ public sealed class ReferrersIndexTests : RegistryHarness
         JsonDocument.Parse(await Manifests.ReferrersIndexAsync(Repo, Subject, artifactType, Ct)).RootElement;
 
     [Fact]
+    public async Task Media_types_are_written_with_a_plain_plus()
+    {
+        var text = Encoding.UTF8.GetString(await Manifests.ReferrersIndexAsync(Repo, Subject, null, Ct));
+        Assert.Contains("\"application/vnd.oci.image.index.v1+json\"", text);
+        Assert.DoesNotContain("\\u002B", text);
+    }
+
+    [Fact]
     public async Task No_referrers_is_an_empty_index()
     {
         var index = await IndexAsync();
