@@ -972,8 +972,18 @@ http {{
             except Exception:
                 return "?"
 
+        ab_version = re.sub(r".*Version ([0-9.]+).*", r"\1", version(["ab", "-V"]))
+        tools = ", ".join([
+            " ".join(version(["curl", "--version"]).split()[:2]),
+            version(["wrk", "-v"]).split(" [")[0],
+            f"ApacheBench {ab_version}",
+            version(["skopeo", "--version"]).replace(" version", ""),
+            version(["nginx", "-v"]).split(": ")[-1],
+            " ".join(version(["openssl", "version"]).split()[:2]),
+            f".NET SDK {version(['dotnet', '--version'])}",
+        ])
         wharf_commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "log", "-1",
-                                       "--format=%h %s"], capture_output=True, text=True).stdout.strip()
+                                       "--format=%h %s", "--", "src"], capture_output=True, text=True).stdout.strip()
         head = [
             f"# Wharf benchmark{' (QUICK mode: small sizes, not comparable)' if QUICK else ''}",
             "",
@@ -983,9 +993,8 @@ http {{
             f"- load average (1/5/15 min) at start: {' '.join(load_start)}; at end: {' '.join(load_end)}"
             + ("  — the machine was not quiet; absolute figures are lower than on a quiet one"
                if max(float(load_start[0]), float(load_end[0])) > 1.0 else ""),
-            f"- Wharf: commit {wharf_commit}, Release build; reference: {version(['docker-registry', '--version'])}",
-            f"- tools: {version(['curl', '--version'])[:40]}; wrk 4.1.0; {version(['ab', '-V'])}; "
-            f"{version(['skopeo', '--version'])}; {version(['nginx', '-v'])}; {version(['openssl', 'version'])}",
+            f"- Wharf: src/ at commit {wharf_commit}, Release build; reference: {version(['docker-registry', '--version'])}",
+            f"- tools: {tools}",
             "- CPU used by other work on the machine (other sessions, kernel writeback) while each phase ran, as a "
             "share of both cores: " + ", ".join(f"{k} {v * 100:.0f} %" for k, v in self.extra["noise"].items()),
             f"- runs per throughput figure: {RUNS} (median shown); load runs {LOAD_SECONDS} s each; "
