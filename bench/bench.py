@@ -983,7 +983,7 @@ http {{
             f".NET SDK {version(['dotnet', '--version'])}",
         ])
         wharf_commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "log", "-1",
-                                       "--format=%h %s", "--", "src"], capture_output=True, text=True).stdout.strip()
+                                       "--format=%h %s", "--", ":(top)src"], capture_output=True, text=True).stdout.strip()
         head = [
             f"# Wharf benchmark{' (QUICK mode: small sizes, not comparable)' if QUICK else ''}",
             "",
