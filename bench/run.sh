@@ -50,19 +50,17 @@ if [ "$avail_gib" -lt "$need_gib" ]; then
   exit 1
 fi
 
-# --- build ------------------------------------------------------------------------------------------------------
-BUILD="$REPO/artifacts/bench-wharf"
-say "building Wharf (Release) into $BUILD"
-dotnet build "$REPO/src/Wharf.Cli" -c Release --nologo -v quiet -o "$BUILD" >"$TMP_PARENT/wharf-bench-build.log" 2>&1 \
-  || { cat "$TMP_PARENT/wharf-bench-build.log" >&2; exit 1; }
-rm -f "$TMP_PARENT/wharf-bench-build.log"
-
-# --- run --------------------------------------------------------------------------------------------------------
+# --- temp dir, and cleanup on any exit -------------------------------------------------------------------------
 TMP="$(mktemp -d "$TMP_PARENT/wharf-bench.XXXXXX")"
 PY_PID=""
+BUILD_PID=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  if [ -n "$BUILD_PID" ] && kill -0 "$BUILD_PID" 2>/dev/null; then
+    kill -TERM "$BUILD_PID" 2>/dev/null || true
+    wait "$BUILD_PID" 2>/dev/null || true
+  fi
   if [ -n "$PY_PID" ] && kill -0 "$PY_PID" 2>/dev/null; then
     kill -TERM "$PY_PID" 2>/dev/null || true
     wait "$PY_PID" 2>/dev/null || true
@@ -86,6 +84,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# --- build ------------------------------------------------------------------------------------------------------
+BUILD="$REPO/artifacts/bench-wharf"
+say "building Wharf (Release) into $BUILD"
+# In the background and waited for, so a signal to this script interrupts the build too.
+dotnet build "$REPO/src/Wharf.Cli" -c Release --nologo -v quiet -o "$BUILD" >"$TMP/build.log" 2>&1 &
+BUILD_PID=$!
+wait "$BUILD_PID" || { cat "$TMP/build.log" >&2; exit 1; }
+BUILD_PID=""
+
+# --- run --------------------------------------------------------------------------------------------------------
 say "temp dir $TMP"
 python3 "$BENCH_DIR/bench.py" "$TMP" "$BUILD/wharf.dll" "$BENCH_DIR/results" &
 PY_PID=$!
