@@ -44,6 +44,7 @@ public static class WharfHost
         services.AddSingleton(TimeProvider.System);
         AddStores(services, settings);
         services.AddSingleton<UploadHashes>();
+        services.AddSingleton<UploadGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<ManifestService>();
         services.AddHostedService<UploadExpiryJob>();

@@ -26,6 +26,9 @@ public sealed record WharfSettings
     /// <summary>Limits:MaxManifestBytes, Limits:MaxBlobBytes (0 = none), Uploads:IdleTimeout.</summary>
     public RegistryLimits Limits { get; init; } = new();
 
+    /// <summary>Limits:MaxConcurrentUploads: blob bodies received at once by one node; 0 = no bound.</summary>
+    public int MaxConcurrentUploads { get; init; } = 256;
+
     /// <summary>Uploads:ExpiryInterval: how often the expiry job looks for idle sessions.</summary>
     public TimeSpan UploadExpiryInterval { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -52,6 +55,7 @@ public sealed record WharfSettings
                 MaxBlobBytes = config.GetValue("Limits:MaxBlobBytes", defaults.Limits.MaxBlobBytes),
                 UploadIdleTimeout = config.GetValue("Uploads:IdleTimeout", defaults.Limits.UploadIdleTimeout),
             },
+            MaxConcurrentUploads = config.GetValue("Limits:MaxConcurrentUploads", defaults.MaxConcurrentUploads),
             UploadExpiryInterval = config.GetValue("Uploads:ExpiryInterval", defaults.UploadExpiryInterval),
             LogFormat = config["Log:Format"] ?? defaults.LogFormat,
         };

@@ -13,6 +13,9 @@ public sealed class FileSystemBlobStore : IBlobStore
     // Large enough that a multi-gigabyte layer is a few thousand writes; small enough to pool per request.
     private const int CopyBufferSize = 1024 * 1024;
 
+    // How much an upload writes before it asks the kernel to start putting those pages on disk.
+    private const int WritebackStride = 8 * 1024 * 1024;
+
     public FileSystemBlobStore(string rootDirectory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
@@ -60,8 +63,9 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     /// <remarks>
     /// The caller (the server) checks the offset against the session before calling, so a mismatch here is a
-    /// programming error and throws <see cref="ArgumentException"/>. Memory stays at one pooled buffer whatever
-    /// the blob size.
+    /// programming error and throws <see cref="ArgumentException"/>. Two pooled buffers, whatever the blob size:
+    /// while one is written to disk and shown to <paramref name="observe"/> (the hash) on other threads, the next
+    /// is filled from the network, so receiving, hashing and writing overlap instead of taking turns.
     /// </remarks>
     public async Task<long?> AppendUploadAsync(string uploadId, long offset, Stream data, Action<ReadOnlySpan<byte>>? observe, CancellationToken ct)
     {
@@ -71,24 +75,46 @@ public sealed class FileSystemBlobStore : IBlobStore
         if (offset != size)
             throw new ArgumentException($"append at offset {offset}, but upload '{uploadId}' holds {size} bytes", nameof(offset));
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        byte[] filling = ArrayPool<byte>.Shared.Rent(CopyBufferSize), spare = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        Task pending = Task.CompletedTask;
+        long writebackFrom = size;
         try
         {
             int read;
             // Fill the buffer before writing: a network stream hands out small reads, the disk wants large writes.
-            while ((read = await data.ReadAtLeastAsync(buffer.AsMemory(0, CopyBufferSize), CopyBufferSize, throwOnEndOfStream: false, ct)) > 0)
+            while ((read = await data.ReadAtLeastAsync(filling.AsMemory(0, CopyBufferSize), CopyBufferSize, throwOnEndOfStream: false, ct)) > 0)
             {
-                await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, read), size, ct);
+                await pending;
+                if (size - writebackFrom >= WritebackStride)
+                {
+                    Posix.StartWriteback(handle, writebackFrom, size - writebackFrom);
+                    writebackFrom = size;
+                }
+                var chunk = filling.AsMemory(0, read);
+                long at = size;
+                pending = Task.Run(() => WriteAndObserveAsync(handle, chunk, at, observe, ct), ct);
                 size += read;
-                // After the write, so the caller's hash never runs ahead of the bytes the file holds.
-                observe?.Invoke(buffer.AsSpan(0, read));
+                (filling, spare) = (spare, filling);
             }
+            await pending;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // Never hand a buffer back to the pool while a write may still be reading it.
+            await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ArrayPool<byte>.Shared.Return(filling);
+            ArrayPool<byte>.Shared.Return(spare);
         }
         return size;
+    }
+
+    private static async Task WriteAndObserveAsync(SafeFileHandle handle, ReadOnlyMemory<byte> chunk, long at, Action<ReadOnlySpan<byte>>? observe, CancellationToken ct)
+    {
+        var write = RandomAccess.WriteAsync(handle, chunk, at, ct);
+        // The hash runs while the write does. If the write fails the caller drops its hash state, so a hash that
+        // saw bytes the file lacks is never used.
+        observe?.Invoke(chunk.Span);
+        await write;
     }
 
     public Task<Stream?> OpenUploadAsync(string uploadId, CancellationToken ct)

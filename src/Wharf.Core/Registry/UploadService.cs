@@ -115,7 +115,26 @@ public sealed class UploadService(
         return stored;
     }
 
-    /// <summary>Removes an abandoned session's bytes and row (the expiry job and failed pushes use this).</summary>
+    /// <summary>
+    /// Expires an idle session: its bytes and row go. A session whose request is running on this node is not
+    /// idle (its keep-alive may just be late), so it is left alone. False when left alone.
+    /// </summary>
+    public async Task<bool> ExpireAsync(string id, CancellationToken ct)
+    {
+        var state = hashes.Get(id);
+        if (!await state.Lock.WaitAsync(0, ct)) return false;
+        try
+        {
+            await DiscardAsync(id, ct);
+            return true;
+        }
+        finally
+        {
+            state.Lock.Release();
+        }
+    }
+
+    /// <summary>Removes a session's bytes and row (failed pushes and cancels use this).</summary>
     public async Task DiscardAsync(string id, CancellationToken ct)
     {
         hashes.Forget(id);
@@ -138,6 +157,8 @@ public sealed class UploadService(
         var hash = state.Hash!;
         long max = limits.MaxBlobBytes, received = size.Value;
         long? newSize;
+        // A body may stream for longer than the idle timeout; the session is not idle while it does.
+        await using var keepAlive = new SessionKeepAlive(metadata, time, id, limits.UploadIdleTimeout / 3);
         try
         {
             newSize = await blobs.AppendUploadAsync(id, size.Value, body, chunk =>

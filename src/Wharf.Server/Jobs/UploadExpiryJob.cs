@@ -38,17 +38,21 @@ public sealed partial class UploadExpiryJob(
         var before = time.GetUtcNow() - settings.Limits.UploadIdleTimeout;
         int expired = 0;
         IReadOnlyList<UploadSession> idle;
+        int expiredInBatch;
         do
         {
             idle = await metadata.ListUploadsIdleSinceAsync(before, 100, ct);
+            expiredInBatch = 0;
             foreach (var session in idle)
             {
-                await uploads.DiscardAsync(session.Id, ct);
+                if (!await uploads.ExpireAsync(session.Id, ct)) continue; // receiving right now on this node
                 LogExpired(session.Id, session.Repository, session.UpdatedAt);
-                expired++;
+                expiredInBatch++;
             }
+            expired += expiredInBatch;
         }
-        while (idle.Count == 100);
+        // A full batch may hide more; a batch where nothing could expire would only come back the same.
+        while (idle.Count == 100 && expiredInBatch > 0);
         return expired;
     }
 

@@ -115,7 +115,7 @@ internal static class ManifestHandlers
     private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, int max, CancellationToken ct)
     {
         if (request.ContentLength > max) return null;
-        var writer = new ArrayBufferWriter<byte>((int)(request.ContentLength ?? 4096));
+        var writer = new ArrayBufferWriter<byte>((int)Math.Max(request.ContentLength ?? 4096, 256));
         while (true)
         {
             var memory = writer.GetMemory(8192);

@@ -37,6 +37,12 @@ internal static class UploadHandlers
                 await OciHttp.WriteErrorAsync(context, OciErrors.DigestInvalid($"invalid digest '{digestText}'"));
                 return;
             }
+            using var slot = services.Get<UploadGate>().TryEnter();
+            if (slot is null)
+            {
+                await WriteBusyAsync(context, services);
+                return;
+            }
             AllowLargeBody(context);
             var stored = await uploads.PutMonolithicAsync(name, digest, context.Request.Body, ct);
             if (!stored.Ok) await OciHttp.WriteErrorAsync(context, stored.Error);
@@ -66,6 +72,12 @@ internal static class UploadHandlers
             await OciHttp.WriteErrorAsync(context, OciErrorCode.RangeInvalid, "invalid Content-Range");
             return;
         }
+        using var slot = services.Get<UploadGate>().TryEnter();
+        if (slot is null)
+        {
+            await WriteBusyAsync(context, services);
+            return;
+        }
         AllowLargeBody(context);
         var uploads = services.Get<UploadService>();
         var result = await uploads.AppendAsync(name, id, range?.Start, context.Request.Body, context.RequestAborted);
@@ -89,6 +101,12 @@ internal static class UploadHandlers
         if (!OciHttp.TryParseContentRange(context.Request.Headers.ContentRange, out var range))
         {
             await OciHttp.WriteErrorAsync(context, OciErrorCode.RangeInvalid, "invalid Content-Range");
+            return;
+        }
+        using var slot = services.Get<UploadGate>().TryEnter();
+        if (slot is null)
+        {
+            await WriteBusyAsync(context, services);
             return;
         }
         AllowLargeBody(context);
@@ -126,6 +144,14 @@ internal static class UploadHandlers
             }
         }
         await OciHttp.WriteErrorAsync(context, error);
+    }
+
+    private static Task WriteBusyAsync(HttpContext context, IServiceProvider services)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        int limit = services.Get<UploadGate>().Limit;
+        return OciHttp.WriteErrorAsync(context, OciErrorCode.TooManyRequests,
+            $"this registry node is receiving its limit of {limit} uploads; retry shortly", new { limit });
     }
 
     private static void UploadAccepted(HttpContext context, string name, string id, long size, int status = StatusCodes.Status202Accepted)
