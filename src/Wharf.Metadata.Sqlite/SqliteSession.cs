@@ -9,8 +9,12 @@ namespace Wharf.Metadata.Sqlite;
 /// </summary>
 internal sealed class SqliteSession : IAsyncDisposable
 {
-    // Per connection, so on every open; none of these touch the disk. synchronous=FULL: durable before visible.
+    // Per connection; none of these touch the disk. synchronous=FULL: durable before visible.
     private const string ConnectionPragmas = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+
+    // The pool hands the same native connection out again and again; the pragmas need to run only on its first
+    // open (parsing them on every open was a third of a small request's SQLite time).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Prepared = new();
 
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction? _transaction;
@@ -27,10 +31,15 @@ internal sealed class SqliteSession : IAsyncDisposable
         try
         {
             await connection.OpenAsync(ct);
-            using (var pragmas = connection.CreateCommand())
+            var native = connection.Handle!;
+            if (!Prepared.TryGetValue(native, out _))
             {
-                pragmas.CommandText = ConnectionPragmas;
-                await pragmas.ExecuteNonQueryAsync(ct);
+                using (var pragmas = connection.CreateCommand())
+                {
+                    pragmas.CommandText = ConnectionPragmas;
+                    await pragmas.ExecuteNonQueryAsync(ct);
+                }
+                Prepared.AddOrUpdate(native, native);
             }
             var transaction = write ? connection.BeginTransaction(deferred: false) : null;
             return new SqliteSession(connection, transaction);
