@@ -67,26 +67,10 @@ internal static class UploadHandlers
 
     public static async Task PatchAsync(HttpContext context, IServiceProvider services, string name, string id)
     {
-        if (!OciHttp.TryParseContentRange(context.Request.Headers.ContentRange, context.Request.ContentLength, out var range))
-        {
-            await OciHttp.WriteErrorAsync(context, OciErrorCode.RangeInvalid, "invalid Content-Range");
-            return;
-        }
-        using var slot = services.Get<UploadGate>().TryEnter();
-        if (slot is null)
-        {
-            await WriteBusyAsync(context, services);
-            return;
-        }
-        AllowLargeBody(context);
         var uploads = services.Get<UploadService>();
-        var result = await uploads.AppendAsync(name, id, range?.Start, context.Request.Body, context.RequestAborted);
-        if (!result.Ok)
-        {
-            await WriteUploadErrorAsync(context, services, name, id, result.Error);
-            return;
-        }
-        UploadAccepted(context, name, id, result.Value.Size);
+        var result = await ReceiveAsync(context, services, name, id,
+            start => uploads.AppendAsync(name, id, start, context.Request.Body, context.RequestAborted));
+        if (result is { } status) UploadAccepted(context, name, id, status.Size);
     }
 
     public static async Task PutAsync(HttpContext context, IServiceProvider services, string name, string id)
@@ -98,26 +82,35 @@ internal static class UploadHandlers
                 ? "the digest query parameter is required to complete an upload" : $"invalid digest '{digestText}'"));
             return;
         }
+        var uploads = services.Get<UploadService>();
+        var result = await ReceiveAsync(context, services, name, id,
+            start => uploads.CompleteAsync(name, id, digest, start, context.Request.Body, context.RequestAborted));
+        if (result is not null) BlobCreated(context, name, digest);
+    }
+
+    /// <summary>
+    /// The part of PATCH and PUT that receives bytes: check the chunk's Content-Range, take an upload slot, lift
+    /// the body limit, stream. Null when the request has already been answered with an error.
+    /// </summary>
+    private static async Task<T?> ReceiveAsync<T>(HttpContext context, IServiceProvider services, string name, string id,
+        Func<long?, Task<Result<T>>> receive) where T : class
+    {
         if (!OciHttp.TryParseContentRange(context.Request.Headers.ContentRange, context.Request.ContentLength, out var range))
         {
             await OciHttp.WriteErrorAsync(context, OciErrorCode.RangeInvalid, "invalid Content-Range");
-            return;
+            return null;
         }
         using var slot = services.Get<UploadGate>().TryEnter();
         if (slot is null)
         {
             await WriteBusyAsync(context, services);
-            return;
+            return null;
         }
         AllowLargeBody(context);
-        var uploads = services.Get<UploadService>();
-        var result = await uploads.CompleteAsync(name, id, digest, range?.Start, context.Request.Body, context.RequestAborted);
-        if (!result.Ok)
-        {
-            await WriteUploadErrorAsync(context, services, name, id, result.Error);
-            return;
-        }
-        BlobCreated(context, name, digest);
+        var result = await receive(range?.Start);
+        if (result.Ok) return result.Value;
+        await WriteUploadErrorAsync(context, services, name, id, result.Error);
+        return null;
     }
 
     public static async Task CancelAsync(HttpContext context, IServiceProvider services, string name, string id)
