@@ -10,7 +10,7 @@ namespace Wharf.Metadata.Sqlite;
 internal sealed class SqliteSession : IAsyncDisposable
 {
     // Per connection, so on every open; none of these touch the disk. synchronous=FULL: durable before visible.
-    private const string ConnectionPragmas = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+    private const string ConnectionPragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
 
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction? _transaction;
@@ -42,6 +42,11 @@ internal sealed class SqliteSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="sql"/>. Several statements in one call only inside a write transaction: when a
+    /// statement after one that returns rows hits SQLITE_BUSY, Microsoft.Data.Sqlite returns -1 instead of
+    /// throwing, and the write silently does not happen. Holding the write lock rules that out.
+    /// </summary>
     public async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(sql, parameters);
