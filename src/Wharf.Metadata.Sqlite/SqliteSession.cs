@@ -9,8 +9,9 @@ namespace Wharf.Metadata.Sqlite;
 /// </summary>
 internal sealed class SqliteSession : IAsyncDisposable
 {
-    // Per connection; none of these touch the disk. synchronous=FULL: durable before visible.
-    private const string ConnectionPragmas = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+    // Per connection; none of these touch the disk. synchronous=FULL: durable before visible. The pragma that
+    // returns a row goes last (see ExecuteAsync on multi-statement batches).
+    private const string ConnectionPragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
 
     // The pool hands the same native connection out again and again; the pragmas need to run only on its first
     // open (parsing them on every open was a third of a small request's SQLite time).
@@ -51,6 +52,11 @@ internal sealed class SqliteSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="sql"/>. Several statements in one call only inside a write transaction: when a
+    /// statement after one that returns rows hits SQLITE_BUSY, Microsoft.Data.Sqlite returns -1 instead of
+    /// throwing, and the write silently does not happen. Holding the write lock rules that out.
+    /// </summary>
     public async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(sql, parameters);

@@ -69,7 +69,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     /// </remarks>
     public async Task<long?> AppendUploadAsync(string uploadId, long offset, Stream data, Action<ReadOnlySpan<byte>>? observe, CancellationToken ct)
     {
-        using var handle = OpenUpload(uploadId, FileAccess.Write);
+        using var handle = OpenUploadHandle(uploadId, FileAccess.Write);
         if (handle is null) return null;
         long size = RandomAccess.GetLength(handle);
         if (offset != size)
@@ -119,7 +119,7 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     public Task<Stream?> OpenUploadAsync(string uploadId, CancellationToken ct)
     {
-        var handle = OpenUpload(uploadId, FileAccess.Read);
+        var handle = OpenUploadHandle(uploadId, FileAccess.Read);
         return Task.FromResult<Stream?>(handle is null ? null : new FileStream(handle, FileAccess.Read, bufferSize: 0, isAsync: false));
     }
 
@@ -127,7 +127,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         string target = BlobPaths.Blob(RootDirectory, digest);
         string? upload = BlobPaths.Upload(RootDirectory, uploadId);
-        using (var handle = OpenUpload(uploadId, FileAccess.Write))
+        using (var handle = OpenUploadHandle(uploadId, FileAccess.Write))
         {
             if (handle is null || upload is null) return Task.FromResult(CommitResult.UploadUnknown);
             RandomAccess.FlushToDisk(handle); // the bytes are durable before the name that makes them visible
@@ -176,7 +176,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         return true;
     }
 
-    private SafeFileHandle? OpenUpload(string uploadId, FileAccess access)
+    private SafeFileHandle? OpenUploadHandle(string uploadId, FileAccess access)
     {
         string? path = BlobPaths.Upload(RootDirectory, uploadId);
         if (path is null) return null;
