@@ -6,8 +6,6 @@ namespace Wharf.Integration.Tests.Infrastructure;
 /// <summary>Large uploads of generated content, streamed both ways and never held in memory.</summary>
 public static class GeneratedUploads
 {
-    private const long MiB = 1024 * 1024;
-
     public static StreamContent Generated(GeneratedStream stream, long? start, long end)
     {
         var content = new StreamContent(stream, 64 * 1024);
