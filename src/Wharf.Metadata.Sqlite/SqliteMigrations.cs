@@ -71,5 +71,13 @@ internal static class SqliteMigrations
         ) WITHOUT ROWID;
         CREATE INDEX upload_sessions_updated ON upload_sessions(updated_at);
         """,
+        // 2: background jobs shared by replicas (or by processes on one file): one row per job, held until expires_at.
+        """
+        CREATE TABLE job_leases (
+            name        TEXT    PRIMARY KEY,
+            holder      TEXT    NOT NULL,
+            expires_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 }
