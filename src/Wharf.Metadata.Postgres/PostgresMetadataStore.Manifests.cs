@@ -24,8 +24,8 @@ public sealed partial class PostgresMetadataStore
         // Same digest, same bytes: a re-push of a stored manifest changes nothing but, perhaps, the tag.
         await db.ExecuteAsync(
             """
-            INSERT INTO manifests (repository_id, digest, media_type, content, size, artifact_type, subject_digest, annotations, created_at)
-            VALUES (@repo, @digest, @mediaType, @content, @size, @artifactType, @subject, @annotations::jsonb, @createdAt)
+            INSERT INTO manifests (repository_id, digest, media_type, content, size, artifact_type, subject_digest, annotations_json, created_at)
+            VALUES (@repo, @digest, @mediaType, @content, @size, @artifactType, @subject, @annotations, @createdAt)
             ON CONFLICT DO NOTHING;
             """,
             ct, ("repo", repositoryId), ("digest", digest), ("mediaType", manifest.MediaType), ("content", manifest.Content),
@@ -57,7 +57,7 @@ public sealed partial class PostgresMetadataStore
         await using var db = await ConnectAsync(ct);
         var rows = await db.QueryAsync(
             """
-            SELECT m.media_type, m.content, m.artifact_type, m.subject_digest, m.annotations::text, m.created_at
+            SELECT m.media_type, m.content, m.artifact_type, m.subject_digest, m.annotations_json, m.created_at
             FROM manifests m JOIN repositories r ON r.id = m.repository_id
             WHERE r.name = @name AND m.digest = @digest;
             """,
@@ -128,7 +128,7 @@ public sealed partial class PostgresMetadataStore
         await using var db = await ConnectAsync(ct);
         return await db.QueryAsync(
             """
-            SELECT m.digest, m.media_type, m.size, m.artifact_type, m.annotations::text
+            SELECT m.digest, m.media_type, m.size, m.artifact_type, m.annotations_json
             FROM manifests m JOIN repositories r ON r.id = m.repository_id
             WHERE r.name = @name AND m.subject_digest = @subject AND (@type::text IS NULL OR m.artifact_type = @type::text)
             ORDER BY m.created_at, m.digest;

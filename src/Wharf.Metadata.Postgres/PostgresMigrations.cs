@@ -34,7 +34,8 @@ internal static class PostgresMigrations
             size            bigint NOT NULL,
             artifact_type   text,
             subject_digest  text COLLATE "C",
-            annotations     jsonb,
+            -- The annotations as JSON text, exactly as they came: jsonb cannot hold a \u0000, which is valid in an annotation.
+            annotations_json  text,
             created_at      timestamptz NOT NULL,
             PRIMARY KEY (repository_id, digest)
         );

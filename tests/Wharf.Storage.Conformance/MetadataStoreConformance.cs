@@ -379,4 +379,26 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(names, await Store.ListRepositoriesAsync(null, 100, Ct));
         foreach (var name in names) Assert.Equal(4, (await Store.ListTagsAsync(name, null, 100, Ct)).Count);
     }
+
+    [StoreFact]
+    public async Task Annotations_keep_any_text_a_manifest_may_carry()
+    {
+        var annotations = new Dictionary<string, string>
+        {
+            ["nul"] = "a\u0000b",
+            ["emoji"] = "🚢 wharf",
+            ["quotes"] = "\"'\\",
+            ["empty"] = "",
+            ["org.opencontainers.image.description"] = new string('x', 10_000),
+        };
+        var subject = Manifest("subject");
+        var manifest = Manifest("annotated", subject.Digest, "application/vnd.example", annotations);
+        await StoredAsync("team/model", manifest);
+
+        var read = await Store.GetManifestAsync("team/model", manifest.Digest, Ct);
+        Assert.Equal(annotations.OrderBy(p => p.Key), read!.Annotations!.OrderBy(p => p.Key));
+        var referrer = Assert.Single(await Store.ListReferrersAsync("team/model", subject.Digest, null, Ct));
+        Assert.Equal(annotations.OrderBy(p => p.Key), referrer.Annotations!.OrderBy(p => p.Key));
+    }
 }
+
