@@ -48,7 +48,8 @@ public static class TestMetadata
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<string> CreateDatabaseAsync(CancellationToken ct)
+    /// <summary>An empty database on the test server; its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(CancellationToken ct)
     {
         var admin = Admin();
         string name = "wharf_e2e_" + Guid.NewGuid().ToString("N")[..16];
