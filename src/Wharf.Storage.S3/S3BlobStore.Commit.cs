@@ -74,12 +74,13 @@ public sealed partial class S3BlobStore
         try
         {
             int count = state.Parts + (state.TailLength > 0 ? 1 : 0);
+            var etags = new PartETag[count];
             await Parallel.ForEachAsync(Enumerable.Range(1, count),
                 new ParallelOptions { MaxDegreeOfParallelism = _options.CopyConcurrency, CancellationToken = ct },
                 async (number, token) =>
                 {
                     bool isTail = number > state.Parts;
-                    await _s3.CopyPartAsync(new CopyPartRequest
+                    var copied = await _s3.CopyPartAsync(new CopyPartRequest
                     {
                         SourceBucket = _options.Bucket,
                         SourceKey = isTail ? S3Keys.Tail(state.Upload) : S3Keys.Part(state.Upload, number),
@@ -89,19 +90,21 @@ public sealed partial class S3BlobStore
                         UploadId = multipartId,
                         PartNumber = number,
                     }, token);
+                    etags[number - 1] = new PartETag(number, copied.ETag);
                 });
 
-            // The parts as the store has them, every page of them: a list cut at the first 1000 would complete a
-            // truncated blob (the "10 GB ceiling" of registries that read only one page).
-            var etags = await ListPartsAsync(blob, multipartId, ct);
-            if (etags.Count != count || etags[^1].PartNumber != count)
-                throw new IOException($"multipart upload of '{blob}' lists {etags.Count} parts, expected {count}");
+            // Every part must be there before completing, checked on every page of the list: a list cut at the
+            // first 1000 parts is how registries came to complete truncated blobs (the "10 GB ceiling"). The ETags
+            // come from the copies themselves: Swift's s3api lists copied parts with empty ETags.
+            var listed = await ListPartNumbersAsync(blob, multipartId, ct);
+            if (!listed.SequenceEqual(Enumerable.Range(1, count)))
+                throw new IOException($"multipart upload of '{blob}' lists parts [{string.Join(',', listed)}], expected 1..{count}");
             await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = _options.Bucket,
                 Key = blob,
                 UploadId = multipartId,
-                PartETags = etags,
+                PartETags = [.. etags],
             }, ct);
         }
         catch
@@ -111,20 +114,20 @@ public sealed partial class S3BlobStore
         }
     }
 
-    private async Task<List<PartETag>> ListPartsAsync(string key, string multipartId, CancellationToken ct)
+    private async Task<List<int>> ListPartNumbersAsync(string key, string multipartId, CancellationToken ct)
     {
-        var etags = new List<PartETag>();
+        var numbers = new List<int>();
         var request = new ListPartsRequest { BucketName = _options.Bucket, Key = key, UploadId = multipartId, MaxParts = _options.ListPageSize };
         while (true)
         {
             var page = await _s3.ListPartsAsync(request, ct);
-            foreach (var part in page.Parts ?? []) etags.Add(new PartETag(part.PartNumber ?? 0, part.ETag));
+            numbers.AddRange((page.Parts ?? []).Select(part => part.PartNumber ?? 0));
             if (page.IsTruncated != true) break;
             if (page.NextPartNumberMarker is not { } next || next.ToString(System.Globalization.CultureInfo.InvariantCulture) == request.PartNumberMarker)
                 throw new IOException($"ListParts of '{key}' is truncated but gives no next marker");
             request.PartNumberMarker = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        return etags;
+        return numbers;
     }
 
     private async Task AbortQuietlyAsync(string key, string multipartId)
