@@ -18,6 +18,8 @@ public static class S3ClientFactory
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = options.MaxRetries,
             Timeout = options.RequestTimeout,
+            // The default (8 KiB) makes a part thousands of small writes; a part is megabytes.
+            BufferSize = 1024 * 1024,
         };
         if (options.Endpoint is not null) config.ServiceURL = options.Endpoint.ToString();
         else config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);

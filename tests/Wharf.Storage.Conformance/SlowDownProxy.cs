@@ -54,7 +54,7 @@ internal sealed class SlowDownProxy : IAsyncDisposable
 
     private async Task ServeAsync(TcpClient client)
     {
-        using var _ = client;
+        using var connection = client;
         var ct = _stop.Token;
         try
         {
