@@ -66,6 +66,10 @@ public sealed record S3BlobStoreOptions
         return (int)Math.Min(size, Math.Max(MaxPartSize / 2, PartSize));
     }
 
+    /// <summary>The options without the secret, for logs and errors.</summary>
+    public override string ToString() =>
+        $"S3 {{ Endpoint = {Endpoint?.ToString() ?? "(AWS)"}, Bucket = {Bucket}, Region = {Region}, Prefix = {Prefix}, AccessKey = {AccessKey ?? "(default chain)"}, SecretKey = {(SecretKey is null ? "(none)" : "***")}, ForcePathStyle = {ForcePathStyle}, DisableChunkEncoding = {DisableChunkEncoding}, PartSize = {PartSize}, RedirectGets = {RedirectGets} }}";
+
     /// <summary>Problems with these options, for a clear error at startup; empty when they are usable.</summary>
     public IEnumerable<string> Problems()
     {
