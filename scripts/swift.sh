@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # A single-node OpenStack Swift with its S3 API (s3api + tempauth) on loopback, for the S3 blob store's tests.
 #
-#   scripts/swift.sh start   installs Debian's swift packages when missing, starts memcached and the four Swift
-#                            servers in a fresh temporary directory, creates the bucket, prints the variables below
-#   scripts/swift.sh env     prints them again (export lines, for eval) while it runs
-#   scripts/swift.sh stop    stops everything start started and removes the directory
+#   scripts/swift.sh start       installs Debian's swift packages when missing, starts memcached and the four
+#                                Swift servers in a fresh temporary directory, creates the bucket, and prints
+#                                the variables below as export lines (eval "$(scripts/swift.sh start)")
+#   scripts/swift.sh env [DIR]   prints them again while it runs
+#   scripts/swift.sh stop [DIR]  stops everything start started there and removes the directory
 #
-# Variables: WHARF_TEST_S3_ENDPOINT, WHARF_TEST_S3_BUCKET, WHARF_TEST_S3_REGION, WHARF_TEST_S3_ACCESS_KEY,
-# WHARF_TEST_S3_SECRET_KEY. The S3 access key is tempauth's "account:user" (test:tester), the secret its key.
-# The directory is $WHARF_SWIFT_HOME (default: $TMPDIR/wharf-swift); servers log to its log/ folder.
+# Variables: WHARF_SWIFT_HOME (the directory; its log/ folder has each server's output), WHARF_TEST_S3_ENDPOINT,
+# WHARF_TEST_S3_BUCKET, WHARF_TEST_S3_REGION, WHARF_TEST_S3_ACCESS_KEY, WHARF_TEST_S3_SECRET_KEY. The S3 access
+# key is tempauth's "account:user" (test:tester), the secret its key. DIR defaults to $WHARF_SWIFT_HOME.
 set -uo pipefail
 
-home="${WHARF_SWIFT_HOME:-${TMPDIR:-/tmp}/wharf-swift}"
+home="${2:-${WHARF_SWIFT_HOME:-}}"
 bucket="${WHARF_SWIFT_BUCKET:-wharf-test}"
 account=test user=tester key=testing
 
@@ -151,6 +152,7 @@ PY
 
 write_env() {
   cat >"$home/env" <<EOF
+export WHARF_SWIFT_HOME=$home
 export WHARF_TEST_S3_ENDPOINT=http://127.0.0.1:$proxy_port
 export WHARF_TEST_S3_BUCKET=$bucket
 export WHARF_TEST_S3_REGION=us-east-1
@@ -184,7 +186,7 @@ wait_ready() {
 }
 
 stop() {
-  [ -d "$home/run" ] || return 0
+  [ -n "$home" ] && [ -d "$home/run" ] || return 0
   local pidfile
   for pidfile in "$home"/run/*.pid; do
     [ -e "$pidfile" ] || continue
@@ -206,7 +208,8 @@ start() {
   local started=$SECONDS
   install_packages || return 1
   command -v curl >/dev/null || { say "curl is needed"; return 1; }
-  stop
+  # A directory of its own, so two runs on one machine never stop each other's servers.
+  home=$(mktemp -d "${TMPDIR:-/tmp}/wharf-swift.XXXXXX") || return 1
   proxy_port=$(free_port) account_port=$(free_port) container_port=$(free_port) object_port=$(free_port) memcached_port=$(free_port)
   write_configs && build_rings || return 1
   say "rings built in $((SECONDS - started)) s"
@@ -225,6 +228,6 @@ start() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  env) [ -s "$home/env" ] && cat "$home/env" || { say "not running (no $home/env)"; exit 1; } ;;
+  env) [ -n "$home" ] && [ -s "$home/env" ] && cat "$home/env" || { say "not running (no ${home:-WHARF_SWIFT_HOME}/env)"; exit 1; } ;;
   *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
 esac

@@ -13,10 +13,14 @@ internal sealed class PatternStream(ulong seed, long length, int maxRead = int.M
     private long _blockIndex = -1;
     private long _position;
 
+    /// <summary>Moves to <paramref name="offset"/> without generating what lies before it.</summary>
+    public void Skip(long offset) => _position = offset;
+
     /// <summary>Bytes [offset, offset + count) of the pattern.</summary>
     public static byte[] Slice(ulong seed, long offset, int count)
     {
-        var stream = new PatternStream(seed, offset + count) { _position = offset };
+        var stream = new PatternStream(seed, offset + count);
+        stream.Skip(offset);
         var bytes = new byte[count];
         stream.ReadExactly(bytes);
         return bytes;
