@@ -52,7 +52,7 @@ public static class WharfHost
         services.AddHostedService<UploadExpiryJob>();
 
         var app = builder.Build();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapHealth();
         app.MapOci();
         return app;
     }
