@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Wharf.Core.Registry;
+using Wharf.Server.Auth;
 
 namespace Wharf.Server;
 
@@ -35,6 +36,9 @@ public sealed record WharfSettings
     /// <summary>Log:Format: "text" (one line per event) or "json" (structured, one object per line).</summary>
     public string LogFormat { get; init; } = "text";
 
+    /// <summary>Auth:* and Tls:* (see <see cref="AuthSettings"/>).</summary>
+    public AuthSettings Auth { get; init; } = new();
+
     public string BlobRoot => Path.GetFullPath(StoragePath ?? Data);
     public string DatabasePath => Path.GetFullPath(MetadataPath ?? Path.Combine(Data, "wharf.db"));
 
@@ -58,6 +62,7 @@ public sealed record WharfSettings
             MaxConcurrentUploads = config.GetValue("Limits:MaxConcurrentUploads", defaults.MaxConcurrentUploads),
             UploadExpiryInterval = config.GetValue("Uploads:ExpiryInterval", defaults.UploadExpiryInterval),
             LogFormat = config["Log:Format"] ?? defaults.LogFormat,
+            Auth = AuthSettings.From(config),
         };
         settings.Validate();
         return settings;
@@ -76,5 +81,6 @@ public sealed record WharfSettings
         Require(Limits.UploadIdleTimeout > TimeSpan.Zero, "Uploads:IdleTimeout must be positive");
         Require(UploadExpiryInterval > TimeSpan.Zero, "Uploads:ExpiryInterval must be positive");
         Require(LogFormat is "text" or "json", "Log:Format must be text or json");
+        foreach (var problem in Auth.Problems()) Require(false, problem);
     }
 }
