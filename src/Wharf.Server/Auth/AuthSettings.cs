@@ -26,6 +26,9 @@ public sealed record AuthSettings
     /// <summary>Auth:RefreshTokenLifetime: how long a refresh (offline) token is valid.</summary>
     public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>Auth:FreeLoginFailures: wrong passwords per user and address before the throttle starts delaying.</summary>
+    public int FreeLoginFailures { get; init; } = 5;
+
     /// <summary>Auth:AllowOpen: let a registry without users listen beyond loopback (everyone may do everything).</summary>
     public bool AllowOpen { get; init; }
 
@@ -51,6 +54,7 @@ public sealed record AuthSettings
             TokenLifetime = config.GetValue("Auth:TokenLifetime", defaults.TokenLifetime),
             RefreshTokenLifetime = config.GetValue("Auth:RefreshTokenLifetime", defaults.RefreshTokenLifetime),
             AllowOpen = config.GetValue("Auth:AllowOpen", false),
+            FreeLoginFailures = config.GetValue("Auth:FreeLoginFailures", defaults.FreeLoginFailures),
             InitialAdminName = config["Auth:InitialAdminName"] ?? defaults.InitialAdminName,
             InitialAdminPassword = config["Auth:InitialAdminPassword"],
             TlsCertificate = config["Tls:Certificate"],
@@ -65,6 +69,7 @@ public sealed record AuthSettings
             yield return "Auth:Realm must be an absolute URL";
         if (TokenLifetime < TimeSpan.FromSeconds(10) || TokenLifetime > TimeSpan.FromDays(1))
             yield return "Auth:TokenLifetime must be between 10 seconds and 1 day";
+        if (FreeLoginFailures < 1) yield return "Auth:FreeLoginFailures must be at least 1";
         if (RefreshTokenLifetime <= TimeSpan.Zero) yield return "Auth:RefreshTokenLifetime must be positive";
         if (InitialAdminPassword is { Length: < 8 }) yield return "Auth:InitialAdminPassword must have at least 8 characters";
         if (!Core.Access.Namespaces.IsValid(InitialAdminName)) yield return "Auth:InitialAdminName must be a valid user name";

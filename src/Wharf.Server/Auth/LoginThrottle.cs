@@ -3,15 +3,13 @@ using System.Collections.Concurrent;
 namespace Wharf.Server.Auth;
 
 /// <summary>
-/// Slows password guessing: per user name and client address, a few failures are free, then each further
+/// Slows password guessing: per user name and client address, Auth:FreeLoginFailures (5) are free, then each further
 /// attempt must wait twice as long as the last (1 s, 2 s, 4 s … at most 30 s) and is refused unchecked until
 /// then. A success clears the record, so the right password is locked out for one delay at most. Kept in
 /// memory per node: a guesser spreading over replicas gets one budget per replica, still a small one.
 /// </summary>
-public sealed class LoginThrottle(TimeProvider time)
-{
-    public const int FreeFailures = 5;
-    private static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(1);
+public sealed class LoginThrottle(TimeProvider time, AuthSettings settings)
+{    private static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Forget = TimeSpan.FromMinutes(15);
     private const int MaxEntries = 100_000;
@@ -23,7 +21,7 @@ public sealed class LoginThrottle(TimeProvider time)
     /// <summary>How long the caller must still wait before the next attempt is checked; null when it may go now.</summary>
     public TimeSpan? RetryAfter(string user, string? address)
     {
-        if (!_records.TryGetValue(Key(user, address), out var record) || record.Failures < FreeFailures) return null;
+        if (!_records.TryGetValue(Key(user, address), out var record) || record.Failures < settings.FreeLoginFailures) return null;
         var wait = record.Last + Delay(record.Failures) - time.GetUtcNow();
         return wait > TimeSpan.Zero ? wait : null;
     }
@@ -38,9 +36,9 @@ public sealed class LoginThrottle(TimeProvider time)
 
     public void Succeeded(string user, string? address) => _records.TryRemove(Key(user, address), out _);
 
-    private static TimeSpan Delay(int failures)
+    private TimeSpan Delay(int failures)
     {
-        int over = failures - FreeFailures;
+        int over = failures - settings.FreeLoginFailures;
         return over >= 5 ? MaxDelay : TimeSpan.FromTicks(Math.Min(BaseDelay.Ticks << over, MaxDelay.Ticks));
     }
 
