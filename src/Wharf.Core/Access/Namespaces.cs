@@ -6,5 +6,5 @@ public static class Namespaces
     public static string Of(string repository) => Reference.Namespace(repository);
 
     /// <summary>A namespace name is one path component of the repository grammar.</summary>
-    public static bool IsValid(string? name) => name is not null && !name.Contains('/') && Reference.IsValidName(name);
+    public static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name) => name is not null && !name.Contains('/') && Reference.IsValidName(name);
 }

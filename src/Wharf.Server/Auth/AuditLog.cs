@@ -10,10 +10,14 @@ namespace Wharf.Server.Auth;
 /// </summary>
 public sealed partial class AuditLog(IAccessStore store, TimeProvider time, ILogger<AuditLog> log)
 {
-    public async Task RecordAsync(HttpContext context, string subject, string action, string? repository, string? digest,
-        string? detail, bool allowed)
+    public Task RecordAsync(HttpContext context, string subject, string action, string? repository, string? digest,
+        string? detail, bool allowed) =>
+        RecordAsync(subject, action, repository, digest, detail, Address(context), allowed);
+
+    /// <summary>For changes made outside a request (the CLI on the data directory): <paramref name="address"/> says where.</summary>
+    public async Task RecordAsync(string subject, string action, string? repository, string? digest, string? detail, string? address, bool allowed)
     {
-        var entry = new AuditEntry(0, time.GetUtcNow(), subject, action, repository, digest, detail, Address(context), allowed);
+        var entry = new AuditEntry(0, time.GetUtcNow(), subject, action, repository, digest, detail, address, allowed);
         try
         {
             await store.AppendAuditAsync(entry, CancellationToken.None);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wharf.Core.Access;
+using Wharf.Server.Api;
 
 namespace Wharf.Server.Auth;
 
@@ -18,13 +19,18 @@ public static partial class AuthSetup
         services.AddSingleton<AuditLog>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<AccessGuard>();
+        services.AddSingleton<AccessAdmin>();
         services.AddSingleton(sp => new TokenIssuer(
             TokenKey.Load(auth.TokenKeyFile(settings.Data), generateIfMissing: auth.TokenKeyPath is null),
             auth, sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 
-    public static void MapWharfAuth(this WebApplication app) => app.MapTokenEndpoint();
+    public static void MapWharfAuth(this WebApplication app)
+    {
+        app.MapTokenEndpoint();
+        app.MapAdminApi();
+    }
 
     /// <summary>
     /// After migrations: creates the configured first administrator, loads the signing key, and refuses to expose
