@@ -94,7 +94,9 @@ public sealed class AccessGuard(Authenticator authenticator, AuthMode mode, IAcc
         var response = context.Response;
         switch (outcome)
         {
-            case AccessOutcome.Denied:
+            // A HEAD answer has no body to carry the DENIED message, and clients read a 401 on HEAD as "not
+            // there" and go on to the request whose 403 they do show (podman's blob reuse check does this).
+            case AccessOutcome.Denied when !HttpMethods.IsHead(context.Request.Method):
                 await OciHttp.WriteErrorAsync(context, OciErrorCode.Denied, DeniedMessage, Detail(scope));
                 return;
             case AccessOutcome.Throttled:
@@ -106,7 +108,7 @@ public sealed class AccessGuard(Authenticator authenticator, AuthMode mode, IAcc
                 var error = outcome switch
                 {
                     AccessOutcome.InvalidCredentials => ",error=\"invalid_token\"",
-                    AccessOutcome.InsufficientScope => ",error=\"insufficient_scope\"",
+                    AccessOutcome.InsufficientScope or AccessOutcome.Denied => ",error=\"insufficient_scope\"",
                     _ => "",
                 };
                 var scopePart = scope is null ? "" : $",scope=\"{scope}\"";

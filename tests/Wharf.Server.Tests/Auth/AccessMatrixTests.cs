@@ -175,7 +175,8 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     private static HttpStatusCode Expected(Endpoint endpoint, AccessAction holds, Kind kind, string caller)
     {
         if (kind is Kind.Anonymous or Kind.Invalid) return HttpStatusCode.Unauthorized;
-        if ((holds & endpoint.Needs) != endpoint.Needs) return HttpStatusCode.Forbidden;
+        // HEAD cannot carry the DENIED body: it answers 401 (insufficient_scope), which clients read as "not there".
+        if ((holds & endpoint.Needs) != endpoint.Needs) return endpoint.Name.StartsWith("HEAD", StringComparison.Ordinal) ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden;
         if (kind == Kind.OtherRepository) return HttpStatusCode.Unauthorized;
         if (endpoint.HolderSuccess is { } holder && caller == "admin") return holder;
         return endpoint.Success;
@@ -201,7 +202,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
                 missingRequest.Headers.Authorization = credentials;
                 using var missing = await _auth.Client.SendAsync(missingRequest);
                 // The narrow robot's grant covers team/model only: team/missing is like any other private repository to it.
-                var expectMissing = caller == "narrow robot" ? HttpStatusCode.Forbidden
+                var expectMissing = caller == "narrow robot" ? Expected(endpoint, AccessAction.None, kind, caller)
                     : expected == endpoint.Success ? HttpStatusCode.NotFound : expected;
                 await CheckAsync(failures, $"{endpoint.Name} × {caller} on a missing repository", expectMissing, missing, Missing, endpoint.Needs);
             }
