@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core;
+using Wharf.Core.Access;
 
 namespace Wharf.Metadata.Sqlite;
 
@@ -16,6 +17,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new SqliteMetadataStore(databasePath, sp.GetService<TimeProvider>()));
         services.AddSingleton<IMetadataStore>(sp => sp.GetRequiredService<SqliteMetadataStore>());
         services.AddSingleton<IJobLeases>(sp => sp.GetRequiredService<SqliteMetadataStore>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a <see cref="SqliteAccessStore"/> on the same database file as the metadata store; its tables
+    /// come with the metadata store's migrations.
+    /// </summary>
+    public static IServiceCollection AddSqliteAccessStore(this IServiceCollection services, string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        services.AddSingleton<IAccessStore>(_ => new SqliteAccessStore(databasePath));
         return services;
     }
 }

@@ -79,5 +79,59 @@ internal static class SqliteMigrations
             expires_at  INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 3: access control. Secrets are stored only as hashes (PHC strings for passwords, SHA-256 for tokens).
+        """
+        CREATE TABLE users (
+            name           TEXT    PRIMARY KEY,
+            password_hash  TEXT    NOT NULL,
+            is_admin       INTEGER NOT NULL,
+            created_at     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE robots (
+            name         TEXT    PRIMARY KEY,
+            secret_hash  TEXT    NOT NULL UNIQUE,
+            grants       TEXT    NOT NULL,
+            created_at   INTEGER NOT NULL,
+            expires_at   INTEGER,
+            revoked_at   INTEGER,
+            created_by   TEXT    NOT NULL
+        );
+
+        CREATE TABLE namespaces (
+            name        TEXT    PRIMARY KEY,
+            is_public   INTEGER NOT NULL,
+            created_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE namespace_members (
+            namespace  TEXT NOT NULL REFERENCES namespaces(name) ON DELETE CASCADE,
+            user_name  TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+            role       TEXT NOT NULL,
+            PRIMARY KEY (namespace, user_name)
+        ) WITHOUT ROWID;
+        CREATE INDEX namespace_members_user ON namespace_members(user_name);
+
+        CREATE TABLE refresh_tokens (
+            token_hash  TEXT    PRIMARY KEY,
+            user_name   TEXT    NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+            client_id   TEXT    NOT NULL,
+            created_at  INTEGER NOT NULL,
+            expires_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX refresh_tokens_user ON refresh_tokens(user_name);
+
+        CREATE TABLE audit_log (
+            id          INTEGER PRIMARY KEY,
+            at          INTEGER NOT NULL,
+            subject     TEXT    NOT NULL,
+            action      TEXT    NOT NULL,
+            repository  TEXT,
+            digest      TEXT,
+            detail      TEXT,
+            address     TEXT,
+            allowed     INTEGER NOT NULL
+        );
+        """,
     ];
 }

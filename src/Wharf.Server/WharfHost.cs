@@ -8,6 +8,7 @@ using Wharf.Core;
 using Wharf.Core.Registry;
 using Wharf.Metadata.Postgres;
 using Wharf.Metadata.Sqlite;
+using Wharf.Server.Auth;
 using Wharf.Server.Jobs;
 using Wharf.Server.Oci;
 using Wharf.Storage.FileSystem;
@@ -37,7 +38,11 @@ public static class WharfHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(ListenAddress.Parse(settings.Listen));
+            kestrel.Listen(ListenAddress.Parse(settings.Listen), listen =>
+            {
+                if (settings.Auth.TlsCertificate is { } certificate)
+                    listen.UseHttps(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificate, settings.Auth.TlsKey));
+            });
         });
 
         var services = builder.Services;
@@ -49,10 +54,12 @@ public static class WharfHost
         services.AddSingleton<UploadGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<ManifestService>();
+        services.AddWharfAuth(settings);
         services.AddHostedService<UploadExpiryJob>();
 
         var app = builder.Build();
         app.MapHealth();
+        app.MapWharfAuth();
         app.MapOci();
         return app;
     }
@@ -63,6 +70,7 @@ public static class WharfHost
         var settings = app.Services.GetRequiredService<WharfSettings>();
         Directory.CreateDirectory(Path.GetFullPath(settings.Data));
         await app.Services.GetRequiredService<IMetadataStore>().MigrateAsync(ct);
+        await AuthSetup.PrepareAuthAsync(app.Services, settings, ct);
     }
 
     private static void AddStores(IServiceCollection services, WharfSettings settings)
@@ -75,7 +83,7 @@ public static class WharfHost
         }
         switch (settings.MetadataKind)
         {
-            case "sqlite": services.AddSqliteMetadataStore(settings.DatabasePath); break;
+            case "sqlite": services.AddSqliteMetadataStore(settings.DatabasePath).AddSqliteAccessStore(settings.DatabasePath); break;
             case "postgres": services.AddPostgresMetadataStore(settings.MetadataConnectionString!); break;
             default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite, postgres)");
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Wharf.Core.Registry;
 using Wharf.Storage.S3;
+using Wharf.Server.Auth;
 
 namespace Wharf.Server;
 
@@ -50,6 +51,9 @@ public sealed record WharfSettings
     /// <summary>Log:Format: "text" (one line per event) or "json" (structured, one object per line).</summary>
     public string LogFormat { get; init; } = "text";
 
+    /// <summary>Auth:* and Tls:* (see <see cref="AuthSettings"/>).</summary>
+    public AuthSettings Auth { get; init; } = new();
+
     public string BlobRoot => Path.GetFullPath(StoragePath ?? Data);
     public string DatabasePath => Path.GetFullPath(MetadataPath ?? Path.Combine(Data, "wharf.db"));
 
@@ -75,6 +79,7 @@ public sealed record WharfSettings
             MaxConcurrentUploads = config.GetValue("Limits:MaxConcurrentUploads", defaults.MaxConcurrentUploads),
             UploadExpiryInterval = config.GetValue("Uploads:ExpiryInterval", defaults.UploadExpiryInterval),
             LogFormat = config["Log:Format"] ?? defaults.LogFormat,
+            Auth = AuthSettings.From(config),
         };
         settings.Validate();
         return settings;
@@ -100,6 +105,7 @@ public sealed record WharfSettings
         Require(StorageKind.ToLowerInvariant() is "filesystem" or "s3", $"Storage:Kind '{StorageKind}' is not known (filesystem or s3)");
         if (StorageKind.Equals("s3", StringComparison.OrdinalIgnoreCase))
             foreach (string problem in S3.Problems()) Require(false, "Storage:S3: " + problem);
+        foreach (var problem in Auth.Problems()) Require(false, problem);
     }
 
     private static S3BlobStoreOptions ReadS3(IConfigurationSection section)
