@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core;
+using Wharf.Core.Policy;
 
 namespace Wharf.Metadata.Sqlite;
 
@@ -7,14 +8,16 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a <see cref="SqliteMetadataStore"/> on the database file <paramref name="databasePath"/> as the
-    /// <see cref="IMetadataStore"/>; it uses the container's <see cref="TimeProvider"/> when one is registered.
-    /// The host calls <see cref="IMetadataStore.MigrateAsync"/> at startup.
+    /// <see cref="IMetadataStore"/> and the <see cref="IPolicyStore"/>; it uses the container's
+    /// <see cref="TimeProvider"/> when one is registered. The host calls <see cref="IMetadataStore.MigrateAsync"/>
+    /// at startup.
     /// </summary>
     public static IServiceCollection AddSqliteMetadataStore(this IServiceCollection services, string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         services.AddSingleton(sp => new SqliteMetadataStore(databasePath, sp.GetService<TimeProvider>()));
         services.AddSingleton<IMetadataStore>(sp => sp.GetRequiredService<SqliteMetadataStore>());
+        services.AddSingleton<IPolicyStore>(sp => sp.GetRequiredService<SqliteMetadataStore>());
         return services;
     }
 }

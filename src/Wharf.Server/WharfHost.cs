@@ -5,8 +5,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wharf.Core;
+using Wharf.Core.Policy;
 using Wharf.Core.Registry;
 using Wharf.Metadata.Sqlite;
+using Wharf.Server.Api;
 using Wharf.Server.Jobs;
 using Wharf.Server.Oci;
 using Wharf.Storage.FileSystem;
@@ -47,11 +49,17 @@ public static class WharfHost
         services.AddSingleton<UploadGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<ManifestService>();
+        foreach (var condition in PromotionConditions.BuiltIn) services.AddSingleton(condition);
+        services.AddSingleton<PolicyService>();
+        services.AddSingleton<PromotionService>();
+        services.AddSingleton<RetentionService>();
         services.AddHostedService<UploadExpiryJob>();
+        services.AddHostedService<RetentionJob>();
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapOci();
+        app.MapPolicyApi();
         return app;
     }
 

@@ -32,6 +32,9 @@ public sealed record WharfSettings
     /// <summary>Uploads:ExpiryInterval: how often the expiry job looks for idle sessions.</summary>
     public TimeSpan UploadExpiryInterval { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Retention:Interval: how often the retention job applies the policies' retention rules.</summary>
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Log:Format: "text" (one line per event) or "json" (structured, one object per line).</summary>
     public string LogFormat { get; init; } = "text";
 
@@ -57,6 +60,7 @@ public sealed record WharfSettings
             },
             MaxConcurrentUploads = config.GetValue("Limits:MaxConcurrentUploads", defaults.MaxConcurrentUploads),
             UploadExpiryInterval = config.GetValue("Uploads:ExpiryInterval", defaults.UploadExpiryInterval),
+            RetentionInterval = config.GetValue("Retention:Interval", defaults.RetentionInterval),
             LogFormat = config["Log:Format"] ?? defaults.LogFormat,
         };
         settings.Validate();
@@ -75,6 +79,7 @@ public sealed record WharfSettings
         Require(MaxConcurrentUploads >= 0, "Limits:MaxConcurrentUploads must be 0 (no limit) or positive");
         Require(Limits.UploadIdleTimeout > TimeSpan.Zero, "Uploads:IdleTimeout must be positive");
         Require(UploadExpiryInterval > TimeSpan.Zero, "Uploads:ExpiryInterval must be positive");
+        Require(RetentionInterval > TimeSpan.Zero, "Retention:Interval must be positive");
         Require(LogFormat is "text" or "json", "Log:Format must be text or json");
     }
 }
