@@ -6,7 +6,8 @@ namespace Wharf.Server.Api;
 /// <summary>GET/PUT policy answer: the scope's own policy and, for a repository, the one in force.</summary>
 public sealed record PolicyResponse(string Scope, string Name, VersioningPolicy Policy, VersioningPolicy? Effective);
 
-/// <summary>POST …/promote body.</summary>
+/// <summary>POST …/promote body; an unknown field is a 400, so a misspelt "reason" is not silently dropped.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record PromoteBody(string? Alias, string? Target, string? Reason);
 
 public sealed record PromotionView(long Id, string Repository, string Alias, string? From, string To, string Actor, string Reason, DateTimeOffset At)
@@ -27,8 +28,7 @@ public sealed record RetentionResponse(bool DryRun, IReadOnlyList<string> Reposi
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PolicyResponse))]
 [JsonSerializable(typeof(PromoteBody))]
 [JsonSerializable(typeof(PromoteResponse))]
