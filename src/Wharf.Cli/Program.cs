@@ -9,6 +9,9 @@ root.Subcommands.Add(UserCommand.Create());
 root.Subcommands.Add(TokenCommand.Create());
 root.Subcommands.Add(NamespaceCommand.Create());
 root.Subcommands.Add(AuditCommand.Create());
+root.Subcommands.Add(PromoteCommand.Create());
+root.Subcommands.Add(PolicyCommand.Create());
+root.Subcommands.Add(RetentionCommand.Create());
 try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -37,6 +37,9 @@ public sealed partial class PostgresMetadataStore
             // The repository lock makes this read-then-write a move from exactly the state it read.
             string? old = await db.ScalarAsync("SELECT manifest_digest FROM tags WHERE repository_id = @repo AND name = @tag;",
                 ct, ("repo", repositoryId), ("tag", tag)) as string;
+            // Refusing returns before the commit: the transaction rolls back, so nothing of the put is stored.
+            if (old is not null && old != digest && put.Guard?.IsProtected(tag) == true)
+                return new ManifestPutResult(ManifestPutOutcome.TagProtected, Current: Digest.Parse(old));
             if (old != digest)
             {
                 await db.ExecuteAsync(
@@ -77,10 +80,16 @@ public sealed partial class PostgresMetadataStore
         return digest is null ? null : Digest.Parse(digest);
     }
 
-    public async Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, CancellationToken ct)
+    public async Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, CancellationToken ct)
     {
         await using var db = await BeginWriteAsync(ct);
         if (await LockRepositoryAsync(db, repository, ct) is not long repositoryId) return DeleteOutcome.NotFound;
+        if (guard is not null)
+        {
+            var tags = await db.QueryAsync("SELECT name FROM tags WHERE repository_id = @repo AND manifest_digest = @digest;",
+                r => r.GetString(0), ct, ("repo", repositoryId), ("digest", digest.ToString()));
+            if (tags.Any(guard.IsProtected)) return DeleteOutcome.Protected;
+        }
         int deleted = await db.ExecuteAsync(
             """
             INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at)
@@ -95,10 +104,16 @@ public sealed partial class PostgresMetadataStore
         return DeleteOutcome.Deleted;
     }
 
-    public async Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, CancellationToken ct)
+    public async Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, CancellationToken ct)
     {
         await using var db = await BeginWriteAsync(ct);
         if (await LockRepositoryAsync(db, repository, ct) is not long repositoryId) return DeleteOutcome.NotFound;
+        if (guard?.IsProtected(tag) == true)
+        {
+            bool exists = await db.ScalarAsync("SELECT 1 FROM tags WHERE repository_id = @repo AND name = @tag;",
+                ct, ("repo", repositoryId), ("tag", tag)) is not null;
+            return exists ? DeleteOutcome.Protected : DeleteOutcome.NotFound;
+        }
         int deleted = await db.ExecuteAsync(
             """
             INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at)
@@ -109,6 +124,25 @@ public sealed partial class PostgresMetadataStore
         if (deleted == 0) return DeleteOutcome.NotFound;
         await db.CommitAsync(ct);
         return DeleteOutcome.Deleted;
+    }
+
+    public async Task<IReadOnlyList<ManifestSummary>> ListManifestsAsync(string repository, CancellationToken ct)
+    {
+        await using var db = await ConnectAsync(ct);
+        var tags = (await db.QueryAsync(
+            "SELECT t.manifest_digest, t.name FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.name = @name ORDER BY t.name;",
+            r => (Digest: r.GetString(0), Name: r.GetString(1)), ct, ("name", repository)))
+            .ToLookup(t => t.Digest, t => t.Name, StringComparer.Ordinal);
+        return await db.QueryAsync(
+            """
+            SELECT m.digest, m.media_type, m.subject_digest, m.created_at
+            FROM manifests m JOIN repositories r ON r.id = m.repository_id
+            WHERE r.name = @name ORDER BY m.created_at, m.digest;
+            """,
+            r => new ManifestSummary(Digest.Parse(r.GetString(0)), r.GetString(1),
+                NullableString(r, 2) is { } subject ? Digest.Parse(subject) : null, r.GetFieldValue<DateTimeOffset>(3),
+                tags[r.GetString(0)].ToList()),
+            ct, ("name", repository));
     }
 
     public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, string? last, int limit, CancellationToken ct)

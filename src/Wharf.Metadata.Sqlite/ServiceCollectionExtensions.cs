@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core;
 using Wharf.Core.Access;
+using Wharf.Core.Policy;
 
 namespace Wharf.Metadata.Sqlite;
 
@@ -8,8 +9,9 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a <see cref="SqliteMetadataStore"/> on the database file <paramref name="databasePath"/> as the
-    /// <see cref="IMetadataStore"/> and <see cref="IJobLeases"/>; it uses the container's <see cref="TimeProvider"/> when one is registered.
-    /// The host calls <see cref="IMetadataStore.MigrateAsync"/> at startup.
+    /// <see cref="IMetadataStore"/>, the <see cref="IJobLeases"/> and the <see cref="IPolicyStore"/>; it uses the
+    /// container's <see cref="TimeProvider"/> when one is registered. The host calls
+    /// <see cref="IMetadataStore.MigrateAsync"/> at startup.
     /// </summary>
     public static IServiceCollection AddSqliteMetadataStore(this IServiceCollection services, string databasePath)
     {
@@ -17,6 +19,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new SqliteMetadataStore(databasePath, sp.GetService<TimeProvider>()));
         services.AddSingleton<IMetadataStore>(sp => sp.GetRequiredService<SqliteMetadataStore>());
         services.AddSingleton<IJobLeases>(sp => sp.GetRequiredService<SqliteMetadataStore>());
+        services.AddSingleton<IPolicyStore>(sp => sp.GetRequiredService<SqliteMetadataStore>());
         return services;
     }
 

@@ -133,5 +133,27 @@ internal static class SqliteMigrations
             allowed     INTEGER NOT NULL
         );
         """,
+        // 4: versioning policies (namespace or repository) and the promotions that moved aliases.
+        """
+        CREATE TABLE policies (
+            scope        TEXT    NOT NULL,  -- 'namespace' or 'repository'
+            name         TEXT    NOT NULL,
+            policy_json  TEXT    NOT NULL,
+            updated_at   INTEGER NOT NULL,
+            PRIMARY KEY (scope, name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE promotions (
+            id             INTEGER PRIMARY KEY,
+            repository_id  INTEGER NOT NULL REFERENCES repositories(id),
+            alias          TEXT    NOT NULL,
+            from_digest    TEXT,
+            to_digest      TEXT    NOT NULL,
+            actor          TEXT    NOT NULL,
+            reason         TEXT    NOT NULL,
+            at             INTEGER NOT NULL
+        );
+        CREATE INDEX promotions_alias ON promotions(repository_id, alias, id);
+        """,
     ];
 }

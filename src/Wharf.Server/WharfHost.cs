@@ -5,10 +5,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wharf.Core;
+using Wharf.Core.Policy;
 using Wharf.Core.Registry;
 using Wharf.Metadata.Postgres;
 using Wharf.Metadata.Sqlite;
 using Wharf.Server.Auth;
+using Wharf.Server.Api;
 using Wharf.Server.Jobs;
 using Wharf.Server.Oci;
 using Wharf.Storage.FileSystem;
@@ -55,12 +57,18 @@ public static class WharfHost
         services.AddSingleton<UploadService>();
         services.AddSingleton<ManifestService>();
         services.AddWharfAuth(settings);
+        foreach (var condition in PromotionConditions.BuiltIn) services.AddSingleton(condition);
+        services.AddSingleton<PolicyService>();
+        services.AddSingleton<PromotionService>();
+        services.AddSingleton<RetentionService>();
         services.AddHostedService<UploadExpiryJob>();
+        services.AddHostedService<RetentionJob>();
 
         var app = builder.Build();
         app.MapHealth();
         app.MapWharfAuth();
         app.MapOci();
+        app.MapPolicyApi();
         return app;
     }
 

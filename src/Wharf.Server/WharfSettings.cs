@@ -48,6 +48,9 @@ public sealed record WharfSettings
     /// <summary>Uploads:ExpiryInterval: how often the expiry job looks for idle sessions.</summary>
     public TimeSpan UploadExpiryInterval { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Retention:Interval: how often the retention job applies the policies' retention rules.</summary>
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Log:Format: "text" (one line per event) or "json" (structured, one object per line).</summary>
     public string LogFormat { get; init; } = "text";
 
@@ -78,6 +81,7 @@ public sealed record WharfSettings
             },
             MaxConcurrentUploads = config.GetValue("Limits:MaxConcurrentUploads", defaults.MaxConcurrentUploads),
             UploadExpiryInterval = config.GetValue("Uploads:ExpiryInterval", defaults.UploadExpiryInterval),
+            RetentionInterval = config.GetValue("Retention:Interval", defaults.RetentionInterval),
             LogFormat = config["Log:Format"] ?? defaults.LogFormat,
             Auth = AuthSettings.From(config),
         };
@@ -97,6 +101,7 @@ public sealed record WharfSettings
         Require(MaxConcurrentUploads >= 0, "Limits:MaxConcurrentUploads must be 0 (no limit) or positive");
         Require(Limits.UploadIdleTimeout > TimeSpan.Zero, "Uploads:IdleTimeout must be positive");
         Require(UploadExpiryInterval > TimeSpan.Zero, "Uploads:ExpiryInterval must be positive");
+        Require(RetentionInterval > TimeSpan.Zero, "Retention:Interval must be positive");
         Require(LogFormat is "text" or "json", "Log:Format must be text or json");
         Require(MetadataKind is "sqlite" or "postgres", $"Metadata:Kind must be sqlite or postgres, not '{MetadataKind}'");
         Require(MetadataKind != "postgres" || !string.IsNullOrWhiteSpace(MetadataConnectionString),

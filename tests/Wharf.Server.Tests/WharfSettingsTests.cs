@@ -21,6 +21,8 @@ public sealed class WharfSettingsTests : IDisposable
         uploads:
           idleTimeout: "01:00:00"
           expiryInterval: "00:05:00"
+        retention:
+          interval: "00:30:00"
         log:
           format: json
         """;
@@ -57,6 +59,7 @@ public sealed class WharfSettingsTests : IDisposable
         Assert.Equal(0, settings.Limits.MaxBlobBytes);
         Assert.Equal(TimeSpan.FromHours(24), settings.Limits.UploadIdleTimeout);
         Assert.Equal(256, settings.MaxConcurrentUploads);
+        Assert.Equal(TimeSpan.FromHours(1), settings.RetentionInterval);
         Assert.Equal(Path.GetFullPath("./data/wharf.db"), settings.DatabasePath);
         Assert.Equal(Path.GetFullPath("./data"), settings.BlobRoot);
     }
@@ -72,6 +75,7 @@ public sealed class WharfSettingsTests : IDisposable
         Assert.Equal(3, settings.MaxConcurrentUploads);
         Assert.Equal(TimeSpan.FromHours(1), settings.Limits.UploadIdleTimeout);
         Assert.Equal(TimeSpan.FromMinutes(5), settings.UploadExpiryInterval);
+        Assert.Equal(TimeSpan.FromMinutes(30), settings.RetentionInterval);
         Assert.Equal("json", settings.LogFormat);
         Assert.Equal("/srv/wharf/wharf.db", settings.DatabasePath);
     }
@@ -109,6 +113,14 @@ public sealed class WharfSettingsTests : IDisposable
         SetEnvironment("LIMITS__MAXBLOBBYTES", "1");
         SetEnvironment("WHARFLIMITS__MAXBLOBBYTES", "1");
         Assert.Equal(2000, Settings().Limits.MaxBlobBytes);
+    }
+
+    [Fact]
+    public void A_retention_interval_that_is_not_positive_is_an_error()
+    {
+        SetEnvironment("WHARF__RETENTION__INTERVAL", "00:00:00");
+        var error = Assert.Throws<InvalidOperationException>(() => Settings());
+        Assert.Contains("Retention:Interval", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

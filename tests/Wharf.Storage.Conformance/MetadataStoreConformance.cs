@@ -39,11 +39,15 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
     }
 
     protected Task<ManifestPutResult> PutAsync(string repository, ManifestRecord manifest, string? tag = null,
-        Digest[]? blobs = null, Digest[]? manifests = null) =>
-        Store.PutManifestAsync(new ManifestPut(repository, manifest, tag, blobs ?? [], manifests ?? []), Ct);
+        Digest[]? blobs = null, Digest[]? manifests = null, TagGuard? guard = null) =>
+        Store.PutManifestAsync(new ManifestPut(repository, manifest, tag, blobs ?? [], manifests ?? [], guard), Ct);
 
-    protected async Task StoredAsync(string repository, ManifestRecord manifest, string? tag = null, Digest[]? blobs = null, Digest[]? manifests = null) =>
-        Assert.Equal(new ManifestPutResult(ManifestPutOutcome.Stored), await PutAsync(repository, manifest, tag, blobs, manifests));
+    /// <summary>Protects the tags that start with "v", as an immutable-tag policy "v*" would.</summary>
+    protected static readonly TagGuard VersionsImmutable = new(tag => tag.StartsWith('v'));
+
+    protected async Task StoredAsync(string repository, ManifestRecord manifest, string? tag = null, Digest[]? blobs = null,
+        Digest[]? manifests = null, TagGuard? guard = null) =>
+        Assert.Equal(new ManifestPutResult(ManifestPutOutcome.Stored), await PutAsync(repository, manifest, tag, blobs, manifests, guard));
 
     private async Task<List<string>> AllTagsAsync(string repository, int pageSize)
     {
@@ -214,9 +218,9 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(m2.Digest, await Store.ResolveTagAsync("team/model", "latest", Ct));
         Assert.Equal([(null, m1.Digest), (m1.Digest, m2.Digest)], await ReadTagHistoryAsync("team/model", "latest"));
 
-        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteTagAsync("team/model", "latest", Ct));
-        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteTagAsync("team/model", "latest", Ct));
-        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteTagAsync("team/unknown", "latest", Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteTagAsync("team/model", "latest", null, Ct));
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteTagAsync("team/model", "latest", null, Ct));
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteTagAsync("team/unknown", "latest", null, Ct));
 
         Assert.Null(await Store.ResolveTagAsync("team/model", "latest", Ct));
         Assert.NotNull(await Store.GetManifestAsync("team/model", m2.Digest, Ct)); // the manifest stays
@@ -233,7 +237,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         await StoredAsync("team/model", kept, "c");
         await StoredAsync("team/other", doomed, "a");
 
-        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", doomed.Digest, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", doomed.Digest, null, Ct));
 
         Assert.Null(await Store.GetManifestAsync("team/model", doomed.Digest, Ct));
         Assert.Equal(["c"], await Store.ListTagsAsync("team/model", null, 10, Ct));
@@ -242,8 +246,8 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(doomed.Digest, await Store.ResolveTagAsync("team/other", "a", Ct));
         Assert.NotNull(await Store.GetManifestAsync("team/other", doomed.Digest, Ct));
 
-        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteManifestAsync("team/model", doomed.Digest, Ct));
-        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteManifestAsync("team/unknown", doomed.Digest, Ct));
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteManifestAsync("team/model", doomed.Digest, null, Ct));
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteManifestAsync("team/unknown", doomed.Digest, null, Ct));
         await StoredAsync("team/model", doomed, "a"); // and it can be pushed again
     }
 
@@ -276,7 +280,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Empty(await Store.ListReferrersAsync("team/unknown", subject.Digest, null, Ct));
         Assert.Empty(await Store.ListReferrersAsync("team/model", sbom.Digest, null, Ct));
 
-        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", signature.Digest, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", signature.Digest, null, Ct));
         Assert.Equal(2, (await Store.ListReferrersAsync("team/model", subject.Digest, null, Ct)).Count);
     }
 
@@ -399,6 +403,89 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(annotations.OrderBy(p => p.Key), read!.Annotations!.OrderBy(p => p.Key));
         var referrer = Assert.Single(await Store.ListReferrersAsync("team/model", subject.Digest, null, Ct));
         Assert.Equal(annotations.OrderBy(p => p.Key), referrer.Annotations!.OrderBy(p => p.Key));
+    [Fact]
+    public async Task A_guarded_tag_can_be_created_and_re_put_but_never_moved()
+    {
+        var m1 = Manifest("m1");
+        var m2 = Manifest("m2");
+        await StoredAsync("team/model", m1, "v1", guard: VersionsImmutable);
+        await StoredAsync("team/model", m1, "v1", guard: VersionsImmutable); // the same digest again is fine
+
+        Assert.Equal(new ManifestPutResult(ManifestPutOutcome.TagProtected, Current: m1.Digest),
+            await PutAsync("team/model", m2, "v1", guard: VersionsImmutable));
+
+        Assert.Equal(m1.Digest, await Store.ResolveTagAsync("team/model", "v1", Ct));
+        Assert.Null(await Store.GetManifestAsync("team/model", m2.Digest, Ct)); // nothing of the refused put is stored
+        Assert.Equal([(null, m1.Digest)], await ReadTagHistoryAsync("team/model", "v1"));
+
+        // The guard is the caller's: an unprotected tag moves, and without a guard so does v1.
+        await StoredAsync("team/model", m1, "latest", guard: VersionsImmutable);
+        await StoredAsync("team/model", m2, "latest", guard: VersionsImmutable);
+        Assert.Equal(m2.Digest, await Store.ResolveTagAsync("team/model", "latest", Ct));
+        await StoredAsync("team/model", m2, "v1");
+        Assert.Equal(m2.Digest, await Store.ResolveTagAsync("team/model", "v1", Ct));
+    }
+
+    [Fact]
+    public async Task Guarded_deletes_refuse_and_change_nothing()
+    {
+        var release = Manifest("release");
+        var scratch = Manifest("scratch");
+        await StoredAsync("team/model", release, "v1");
+        await StoredAsync("team/model", release, "latest");
+        await StoredAsync("team/model", scratch, "dev");
+
+        Assert.Equal(DeleteOutcome.Protected, await Store.DeleteTagAsync("team/model", "v1", VersionsImmutable, Ct));
+        Assert.Equal(DeleteOutcome.Protected, await Store.DeleteManifestAsync("team/model", release.Digest, VersionsImmutable, Ct));
+        Assert.Equal(release.Digest, await Store.ResolveTagAsync("team/model", "v1", Ct));
+        Assert.Equal(release.Digest, await Store.ResolveTagAsync("team/model", "latest", Ct));
+        Assert.NotNull(await Store.GetManifestAsync("team/model", release.Digest, Ct));
+        Assert.Equal([(null, release.Digest)], await ReadTagHistoryAsync("team/model", "v1"));
+
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteTagAsync("team/model", "v9", VersionsImmutable, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteTagAsync("team/model", "latest", VersionsImmutable, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", scratch.Digest, VersionsImmutable, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", release.Digest, null, Ct));
+        Assert.Equal([(null, release.Digest), (release.Digest, null)], await ReadTagHistoryAsync("team/model", "v1"));
+    }
+
+    [Fact]
+    public async Task Concurrent_puts_of_different_manifests_to_a_guarded_tag_have_one_winner()
+    {
+        var manifests = Enumerable.Range(0, 16).Select(i => Manifest($"race{i}")).ToList();
+
+        var results = await Task.WhenAll(manifests.Select(m => Task.Run(() => PutAsync("team/model", m, "v1.0.0", guard: VersionsImmutable))));
+
+        var winner = Assert.Single(results, r => r.Outcome == ManifestPutOutcome.Stored);
+        var tagged = await Store.ResolveTagAsync("team/model", "v1.0.0", Ct);
+        Assert.All(results.Where(r => r != winner), r => Assert.Equal(new ManifestPutResult(ManifestPutOutcome.TagProtected, Current: tagged), r));
+        Assert.Equal([(null, tagged)], await ReadTagHistoryAsync("team/model", "v1.0.0"));
+        Assert.Single((await Store.ListManifestsAsync("team/model", Ct)));
+    }
+
+    [Fact]
+    public async Task Manifests_list_with_their_tags_oldest_first()
+    {
+        var subject = TestData.DigestOf("subject");
+        var older = Manifest("older") with { CreatedAt = T0 };
+        var newer = Manifest("newer", subject, "application/vnd.example.sig") with { CreatedAt = T0.AddHours(1) };
+        var index = Manifest("index", mediaType: MediaTypes.OciIndex) with { CreatedAt = T0.AddHours(2) };
+        await StoredAsync("team/model", newer);
+        await StoredAsync("team/model", older, "v2");
+        await StoredAsync("team/model", older, "a");
+        await StoredAsync("team/model", index, "multi", manifests: [older.Digest]);
+        await StoredAsync("team/other", Manifest("elsewhere"), "v1");
+
+        var listed = await Store.ListManifestsAsync("team/model", Ct);
+
+        Assert.Equal([older.Digest, newer.Digest, index.Digest], listed.Select(m => m.Digest));
+        Assert.Equal(["a", "v2"], listed[0].Tags);
+        Assert.Empty(listed[1].Tags);
+        Assert.Equal(subject, listed[1].Subject);
+        Assert.Null(listed[0].Subject);
+        Assert.Equal(T0.AddHours(1), listed[1].CreatedAt);
+        Assert.Equal(MediaTypes.OciIndex, listed[2].MediaType);
+        Assert.Empty(await Store.ListManifestsAsync("team/unknown", Ct));
     }
 }
 
