@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Wharf.Core;
 using Wharf.Core.Registry;
 using Wharf.Metadata.Sqlite;
+using Wharf.Server.Api;
 using Wharf.Server.Jobs;
 using Wharf.Server.Oci;
 using Wharf.Storage.FileSystem;
@@ -48,10 +49,12 @@ public static class WharfHost
         services.AddSingleton<UploadService>();
         services.AddSingleton<ManifestService>();
         services.AddHostedService<UploadExpiryJob>();
+        services.AddModelCatalog(config);
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapOci();
+        app.MapModelsApi();
         return app;
     }
 
@@ -72,7 +75,7 @@ public static class WharfHost
         }
         switch (settings.MetadataKind.ToLowerInvariant())
         {
-            case "sqlite": services.AddSqliteMetadataStore(settings.DatabasePath); break;
+            case "sqlite": services.AddSqliteMetadataStore(settings.DatabasePath).AddSqliteModelCatalog(settings.DatabasePath); break;
             default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite)");
         }
     }
