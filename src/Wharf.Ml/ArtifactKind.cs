@@ -40,23 +40,31 @@ public static class ArtifactClassifier
         manifest.Layers.Any(l => l.MediaType.StartsWith(prefix, StringComparison.Ordinal));
 }
 
-/// <summary>What an attachment (a referrer) is, from its artifact type and layer media types.</summary>
+/// <summary>
+/// What an attachment (a referrer) is: the org.wharf.attachment.kind annotation `wharf attach` writes, else its
+/// artifact type and layer media types, so that other tools' signatures, SBOMs and scan reports group the same way.
+/// </summary>
 public static class AttachmentKinds
 {
-    public const string Card = "card", Eval = "eval", Sbom = "sbom", Signature = "signature", Scan = "scan", Other = "other";
+    public const string Card = "card", Eval = "eval", Sbom = "sbom", Signature = "signature", Scan = "scan", Run = "run", Other = "other";
+    public const string KindAnnotation = "org.wharf.attachment.kind";
 
-    /// <summary>The artifact types Wharf itself attaches (see docs/api.md); others are recognised by their well-known names.</summary>
-    public const string CardArtifactType = "application/vnd.wharf.model.card.v1+markdown";
+    /// <summary>The artifact types `wharf attach` writes (docs/annotations.md).</summary>
+    public const string CardArtifactType = "application/vnd.wharf.model.card.v1";
     public const string EvalArtifactType = "application/vnd.wharf.model.eval.v1+json";
 
-    public static string Classify(string? artifactType, IEnumerable<string>? layerMediaTypes = null)
+    private static readonly string[] Kinds = [Card, Eval, Sbom, Signature, Scan, Run, Other];
+
+    public static string Classify(string? artifactType, IReadOnlyDictionary<string, string>? annotations = null, IEnumerable<string>? layerMediaTypes = null)
     {
+        if (annotations?.GetValueOrDefault(KindAnnotation) is { } declared && Kinds.Contains(declared)) return declared;
         string type = (artifactType ?? "").ToLowerInvariant();
         var layers = layerMediaTypes?.Select(t => t.ToLowerInvariant()).ToList() ?? [];
         bool Has(params string[] words) => words.Any(w => type.Contains(w, StringComparison.Ordinal) || layers.Any(l => l.Contains(w, StringComparison.Ordinal)));
         if (Has("signature", "cosign", "notary", "sigstore", "jws")) return Signature;
         if (Has("spdx", "cyclonedx", "sbom", "syft")) return Sbom;
         if (Has("sarif", "vuln", "scan", "vex", "trivy", "grype")) return Scan;
+        if (Has("training.run")) return Run;
         if (Has("eval", "metrics")) return Eval;
         if (Has("model.card", "modelcard", "model-card", "markdown")) return Card;
         return Other;

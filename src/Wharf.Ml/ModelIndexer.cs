@@ -44,7 +44,7 @@ public sealed class ModelIndexer(IBlobStore blobs, IMetadataStore metadata)
             Kind = ArtifactClassifier.Name(kind),
             Metadata = Merge(run, fromAnnotations),
             Files = run.Files,
-            Lineage = Lineage.From(annotations),
+            Lineage = Lineage.From(annotations, run.Errors),
             Card = card,
             Errors = run.Errors,
         };
@@ -172,7 +172,7 @@ public sealed class ModelIndexer(IBlobStore blobs, IMetadataStore metadata)
         var referrers = await metadata.ListReferrersAsync(repository, digest, null, ct);
         foreach (var referrer in referrers.Reverse())
         {
-            if (AttachmentKinds.Classify(referrer.ArtifactType) != AttachmentKinds.Card) continue;
+            if (AttachmentKinds.Classify(referrer.ArtifactType, referrer.Annotations) != AttachmentKinds.Card) continue;
             var manifest = await metadata.GetManifestAsync(repository, referrer.Digest, ct);
             if (manifest is null) continue;
             var parsed = ManifestParser.Parse(manifest.Content, manifest.MediaType);

@@ -38,7 +38,11 @@ public sealed class ClassificationTests
     }
 
     [Theory]
-    [InlineData("application/vnd.wharf.model.card.v1+markdown", "card")]
+    [InlineData("application/vnd.wharf.model.card.v1", "card")]
+    [InlineData("application/vnd.wharf.training.run.v1+json", "run")]
+    [InlineData("application/vnd.wharf.sbom.v1", "sbom")]
+    [InlineData("application/vnd.wharf.signature.v1", "signature")]
+    [InlineData("application/vnd.wharf.scan.v1+json", "scan")]
     [InlineData("application/vnd.wharf.model.eval.v1+json", "eval")]
     [InlineData("application/spdx+json", "sbom")]
     [InlineData("application/vnd.cyclonedx+json", "sbom")]
@@ -47,6 +51,13 @@ public sealed class ClassificationTests
     [InlineData("application/sarif+json", "scan")]
     [InlineData("application/vnd.example.thing", "other")]
     public void Attachments_are_grouped_by_kind(string artifactType, string kind) => Assert.Equal(kind, AttachmentKinds.Classify(artifactType));
+
+    [Fact]
+    public void The_attachment_kind_annotation_wins_when_it_names_a_kind()
+    {
+        Assert.Equal("eval", AttachmentKinds.Classify("application/x-anything", new Dictionary<string, string> { ["org.wharf.attachment.kind"] = "eval" }));
+        Assert.Equal("sbom", AttachmentKinds.Classify("application/spdx+json", new Dictionary<string, string> { ["org.wharf.attachment.kind"] = "bogus" }));
+    }
 
     [Theory]
     [InlineData("8b", 8_000_000_000L)]
@@ -66,19 +77,22 @@ public sealed class ClassificationTests
     [Fact]
     public void Lineage_comes_from_wharf_and_oci_annotations()
     {
+        var problems = new List<string>();
         var lineage = Lineage.From(new Dictionary<string, string>
         {
             ["org.wharf.training.run"] = "https://mlflow.example/runs/42",
             ["org.opencontainers.image.revision"] = "abc123",
-            ["org.wharf.dataset.digests"] = "sha256:aa, sha256:bb",
-            ["org.wharf.metrics.accuracy"] = "0.93",
+            ["org.wharf.dataset.digests"] = $"sha256:{new string('a', 64)},sha256:{new string('b', 64)},nope",
+            ["org.wharf.metric.accuracy"] = "0.93",
             ["org.wharf.metrics.f1"] = "0.9",
+            ["org.wharf.metric.loss"] = "low",
             ["unrelated"] = "x",
-        });
+        }, problems);
         Assert.NotNull(lineage);
         Assert.Equal("https://mlflow.example/runs/42", lineage.TrainingRun);
         Assert.Equal("abc123", lineage.SourceCommit);
-        Assert.Equal(["sha256:aa", "sha256:bb"], lineage.DatasetDigests);
+        Assert.Equal([$"sha256:{new string('a', 64)}", $"sha256:{new string('b', 64)}"], lineage.DatasetDigests);
+        Assert.Equal(["annotation org.wharf.metric.loss: 'low' is not a decimal number", "annotation org.wharf.dataset.digests: 'nope' is not a digest"], problems);
         Assert.Equal(new Dictionary<string, string> { ["accuracy"] = "0.93", ["f1"] = "0.9" }, lineage.Metrics);
         Assert.Null(Lineage.From(new Dictionary<string, string> { ["unrelated"] = "x" }));
     }

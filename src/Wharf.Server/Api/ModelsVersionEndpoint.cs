@@ -27,7 +27,7 @@ internal static class ModelsVersionEndpoint
         var tags = version?.Tags ?? (await catalog.ListTagsAsync(repository, ct)).Where(t => t.Digest == manifest.Digest).Select(t => t.Name).ToList();
         var referrers = await metadata.ListReferrersAsync(repository, manifest.Digest, null, ct);
         var attachments = referrers
-            .GroupBy(r => AttachmentKinds.Classify(r.ArtifactType))
+            .GroupBy(r => AttachmentKinds.Classify(r.ArtifactType, r.Annotations))
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<Attachment>)g.Select(r =>
                 new Attachment(r.Digest.ToString(), r.MediaType, r.Size, r.ArtifactType, r.Annotations)).ToList(), StringComparer.Ordinal);

@@ -78,7 +78,7 @@ public sealed partial class ModelIndexJob(
             if (!await catalog.CompleteAsync(job, record, ct)) return;
             LogIndexed(job.Repository, job.Digest.ToString(), record.Kind, record.Status);
             // A card attached later changes its subject's card.
-            if (manifest.Subject is { } subject && AttachmentKinds.Classify(manifest.ArtifactType) == AttachmentKinds.Card)
+            if (manifest.Subject is { } subject && AttachmentKinds.Classify(manifest.ArtifactType, manifest.Annotations) == AttachmentKinds.Card)
                 await catalog.EnqueueAsync(job.Repository, subject, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

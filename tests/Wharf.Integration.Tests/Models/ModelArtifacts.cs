@@ -138,7 +138,7 @@ public static class ModelArtifacts
 
     /// <summary>A model card attached to <paramref name="subject"/> as a referrer.</summary>
     public static TestImage Card(JsonObject subject, string markdown) =>
-        Manifest(MediaType.OciManifest, "application/vnd.wharf.model.card.v1+markdown", Blob.Empty,
+        Manifest(MediaType.OciManifest, "application/vnd.wharf.model.card.v1", Blob.Empty,
             [(new Blob("text/markdown", Encoding.UTF8.GetBytes(markdown)), null)], subject: subject);
 
     /// <summary>Another attachment (an SBOM, a signature, …) of <paramref name="artifactType"/>.</summary>

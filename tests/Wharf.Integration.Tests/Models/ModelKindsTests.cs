@@ -20,7 +20,7 @@ public sealed class ModelKindsTests(ServerFixture fixture, ITestOutputHelper out
             ["org.wharf.training.run"] = "https://mlflow.example/runs/7",
             ["org.wharf.source.commit"] = "0123456789abcdef",
             ["org.wharf.dataset.digests"] = "sha256:" + new string('d', 64),
-            ["org.wharf.metrics.accuracy"] = "0.91",
+            ["org.wharf.metric.accuracy"] = "0.91",
             ["org.opencontainers.image.source"] = "https://git.example/tiny",
         };
         var model = ModelArtifacts.ModelPack(annotations: lineage);

@@ -181,7 +181,7 @@ public sealed class ModelsApiTests(ServerFixture fixture, ITestOutputHelper outp
         var v1 = ModelArtifacts.ModelPack(version: "1.0.0");
         var v2 = ModelArtifacts.ModelPack(version: "1.1.0", license: "MIT", extraFile: "print('train')",
             weights: Safetensors([.. ModelArtifacts.SafetensorsTensors, new("lm_head.weight", "BF16", 64, 10)]),
-            annotations: new Dictionary<string, string> { ["org.wharf.metrics.accuracy"] = "0.95" });
+            annotations: new Dictionary<string, string> { ["org.wharf.metric.accuracy"] = "0.95" });
         await Registry.PushImageAsync(repo, v1, "1.0.0");
         await Registry.PushImageAsync(repo, v2, "1.1.0");
         await Api.IndexedAsync(repo, "1.0.0");
