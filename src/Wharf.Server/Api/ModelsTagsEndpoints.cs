@@ -54,7 +54,7 @@ internal static class ModelsTagsEndpoints
     }
 
     /// <summary>The repository exists and the caller may read it; otherwise the 404 is written (denied looks absent).</summary>
-    private static async Task<bool> KnownAsync(HttpContext context, string repository)
+    internal static async Task<bool> KnownAsync(HttpContext context, string repository)
     {
         if (await ApiAccess.CanReadAsync(context, repository)
             && await context.RequestServices.GetRequiredService<IMetadataStore>().RepositoryExistsAsync(repository, context.RequestAborted))

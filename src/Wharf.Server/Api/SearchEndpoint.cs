@@ -24,6 +24,7 @@ internal static class SearchEndpoint
             await ModelsHttp.BadParameterAsync(context, parsed.Error);
             return;
         }
+        if (repository is not null && !await ModelsTagsEndpoints.KnownAsync(context, repository)) return;
         var query = parsed.Query! with { Repository = repository };
         var catalog = context.RequestServices.GetRequiredService<IModelCatalogStore>();
         int limit = query.Limit;

@@ -122,6 +122,8 @@ public sealed class ModelsApiTests(ServerFixture fixture, ITestOutputHelper outp
         Assert.Equal("NAME_INVALID", (await Api.ErrorAsync("/api/v1/repositories/Bad_Name/tags", HttpStatusCode.BadRequest)).Code);
         Assert.Equal("NAME_UNKNOWN", (await Api.ErrorAsync("/api/v1/repositories/no/such/tags", HttpStatusCode.NotFound)).Code);
         Assert.Equal("NAME_UNKNOWN", (await Api.ErrorAsync("/api/v1/repositories/no/such/versions/v1", HttpStatusCode.NotFound)).Code);
+        Assert.Equal("NAME_UNKNOWN", (await Api.ErrorAsync("/api/v1/repositories/no/such/versions", HttpStatusCode.NotFound)).Code);
+        Assert.Equal("NAME_UNKNOWN", (await Api.ErrorAsync("/api/v1/repositories/no/such/history", HttpStatusCode.NotFound)).Code);
         string repo = NewRepo("known");
         await Registry.PushImageAsync(repo, Images.Random(layers: 1), "v1");
         Assert.Equal("MANIFEST_UNKNOWN", (await Api.ErrorAsync($"/api/v1/repositories/{repo}/versions/v2", HttpStatusCode.NotFound)).Code);
