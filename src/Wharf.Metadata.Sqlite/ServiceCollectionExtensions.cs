@@ -7,7 +7,7 @@ public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a <see cref="SqliteMetadataStore"/> on the database file <paramref name="databasePath"/> as the
-    /// <see cref="IMetadataStore"/>; it uses the container's <see cref="TimeProvider"/> when one is registered.
+    /// <see cref="IMetadataStore"/> and <see cref="IJobLeases"/>; it uses the container's <see cref="TimeProvider"/> when one is registered.
     /// The host calls <see cref="IMetadataStore.MigrateAsync"/> at startup.
     /// </summary>
     public static IServiceCollection AddSqliteMetadataStore(this IServiceCollection services, string databasePath)
@@ -15,6 +15,7 @@ public static class ServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         services.AddSingleton(sp => new SqliteMetadataStore(databasePath, sp.GetService<TimeProvider>()));
         services.AddSingleton<IMetadataStore>(sp => sp.GetRequiredService<SqliteMetadataStore>());
+        services.AddSingleton<IJobLeases>(sp => sp.GetRequiredService<SqliteMetadataStore>());
         return services;
     }
 }

@@ -71,7 +71,15 @@ internal static class SqliteMigrations
         ) WITHOUT ROWID;
         CREATE INDEX upload_sessions_updated ON upload_sessions(updated_at);
         """,
-        // 2: the model catalog and its index queue (IModelCatalogStore), and who moved a tag.
+        // 2: background jobs shared by replicas (or by processes on one file): one row per job, held until expires_at.
+        """
+        CREATE TABLE job_leases (
+            name        TEXT    PRIMARY KEY,
+            holder      TEXT    NOT NULL,
+            expires_at  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+        // 3: the model catalog and its index queue (IModelCatalogStore), and who moved a tag.
         """
         ALTER TABLE tag_history ADD COLUMN actor TEXT;
 

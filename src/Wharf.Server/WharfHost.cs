@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wharf.Core;
 using Wharf.Core.Registry;
+using Wharf.Metadata.Postgres;
 using Wharf.Metadata.Sqlite;
 using Wharf.Server.Api;
 using Wharf.Server.Jobs;
@@ -73,10 +74,11 @@ public static class WharfHost
             case "filesystem": services.AddFileSystemBlobStore(settings.BlobRoot); break;
             default: throw new InvalidOperationException($"Storage:Kind '{settings.StorageKind}' is not known (filesystem)");
         }
-        switch (settings.MetadataKind.ToLowerInvariant())
+        switch (settings.MetadataKind)
         {
             case "sqlite": services.AddSqliteMetadataStore(settings.DatabasePath).AddSqliteModelCatalog(settings.DatabasePath); break;
-            default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite)");
+            case "postgres": services.AddPostgresMetadataStore(settings.MetadataConnectionString!); break;
+            default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite, postgres)");
         }
     }
 

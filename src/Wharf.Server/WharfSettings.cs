@@ -19,9 +19,13 @@ public sealed record WharfSettings
     public string StorageKind { get; init; } = "filesystem";
     public string? StoragePath { get; init; }
 
-    /// <summary>Metadata:Kind (sqlite) and Metadata:Path (default: DATA/wharf.db).</summary>
+    /// <summary>
+    /// Metadata:Kind (sqlite or postgres), Metadata:Path (sqlite; default: DATA/wharf.db) and Metadata:ConnectionString
+    /// (postgres; an Npgsql connection string, best set as WHARF__METADATA__CONNECTIONSTRING since it holds a password).
+    /// </summary>
     public string MetadataKind { get; init; } = "sqlite";
     public string? MetadataPath { get; init; }
+    public string? MetadataConnectionString { get; init; }
 
     /// <summary>Limits:MaxManifestBytes, Limits:MaxBlobBytes (0 = none), Uploads:IdleTimeout.</summary>
     public RegistryLimits Limits { get; init; } = new();
@@ -47,8 +51,9 @@ public sealed record WharfSettings
             Data = config["Data"] ?? defaults.Data,
             StorageKind = config["Storage:Kind"] ?? defaults.StorageKind,
             StoragePath = config["Storage:Path"],
-            MetadataKind = config["Metadata:Kind"] ?? defaults.MetadataKind,
+            MetadataKind = (config["Metadata:Kind"] ?? defaults.MetadataKind).Trim().ToLowerInvariant(),
             MetadataPath = config["Metadata:Path"],
+            MetadataConnectionString = config["Metadata:ConnectionString"],
             Limits = new RegistryLimits
             {
                 MaxManifestBytes = config.GetValue("Limits:MaxManifestBytes", defaults.Limits.MaxManifestBytes),
@@ -76,5 +81,9 @@ public sealed record WharfSettings
         Require(Limits.UploadIdleTimeout > TimeSpan.Zero, "Uploads:IdleTimeout must be positive");
         Require(UploadExpiryInterval > TimeSpan.Zero, "Uploads:ExpiryInterval must be positive");
         Require(LogFormat is "text" or "json", "Log:Format must be text or json");
+        Require(MetadataKind is "sqlite" or "postgres", $"Metadata:Kind must be sqlite or postgres, not '{MetadataKind}'");
+        Require(MetadataKind != "postgres" || !string.IsNullOrWhiteSpace(MetadataConnectionString),
+            "Metadata:ConnectionString is required when Metadata:Kind is postgres "
+            + "(e.g. WHARF__METADATA__CONNECTIONSTRING='Host=db;Username=wharf;Password=...;Database=wharf')");
     }
 }

@@ -59,7 +59,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Migrating_again_is_a_no_op_that_keeps_data()
     {
         await Store.LinkBlobAsync("team/model", TestData.DigestOf("a"), 1, Ct);
@@ -68,7 +68,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(1, await Store.GetLinkedBlobSizeAsync("team/model", TestData.DigestOf("a"), Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Links_are_per_repository_idempotent_and_removable()
     {
         var digest = TestData.DigestOf("layer");
@@ -87,7 +87,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Null(await Store.GetLinkedBlobSizeAsync("team/model", digest, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_stored_manifest_reads_back_exactly()
     {
         var config = TestData.DigestOf("config");
@@ -122,7 +122,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Null(await Store.ResolveTagAsync("team/other", "v1", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Putting_the_same_manifest_again_is_idempotent()
     {
         var manifest = Manifest("m");
@@ -134,7 +134,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Single(await ReadTagHistoryAsync("team/model", "a"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_put_with_a_missing_blob_names_the_first_and_changes_nothing()
     {
         var linked = TestData.DigestOf("linked");
@@ -162,7 +162,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.DoesNotContain("team/new", await Store.ListRepositoriesAsync(null, 100, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_put_with_a_missing_manifest_names_the_first_and_changes_nothing()
     {
         var child = Manifest("child");
@@ -184,7 +184,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(index.Digest, await Store.ResolveTagAsync("team/model", "latest", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Tags_list_in_byte_order_and_page_after_last()
     {
         string[] tags = ["v1.0", "latest", "V2", "_hidden", "1", "v1.0-rc1", "v1.0.1", "a", "Z", "v1.0_x", "0.9"];
@@ -202,7 +202,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Empty(await Store.ListTagsAsync("team/unknown", null, 100, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Moving_and_deleting_a_tag_writes_history()
     {
         var m1 = Manifest("m1");
@@ -223,7 +223,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal([(null, m1.Digest), (m1.Digest, m2.Digest), (m2.Digest, null)], await ReadTagHistoryAsync("team/model", "latest"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Deleting_a_manifest_removes_its_tags_and_only_its_own()
     {
         var doomed = Manifest("doomed");
@@ -247,7 +247,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         await StoredAsync("team/model", doomed, "a"); // and it can be pushed again
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Referrers_list_by_subject_with_and_without_an_artifact_type()
     {
         var subject = Manifest("subject");
@@ -280,7 +280,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(2, (await Store.ListReferrersAsync("team/model", subject.Digest, null, Ct)).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Referrers_are_listed_before_their_subject_is_pushed()
     {
         var subject = TestData.DigestOf("not pushed yet");
@@ -289,7 +289,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(referrer.Digest, Assert.Single(await Store.ListReferrersAsync("team/model", subject, null, Ct)).Digest);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Repositories_list_in_byte_order_while_they_hold_something()
     {
         string[] names = ["b", "a_b", "a/b", "a.b", "a-b", "a", "team/model"];
@@ -313,7 +313,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.True(await Store.RepositoryExistsAsync("a/b", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Upload_sessions_are_created_read_touched_and_deleted()
     {
         var session = new UploadSession("u1", "team/model", T0, T0);
@@ -330,7 +330,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Null(await Store.GetUploadAsync("u1", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Idle_uploads_list_oldest_first_strictly_before_the_cutoff()
     {
         await Store.CreateUploadAsync(new UploadSession("c", "r", T0, T0.AddHours(2)), Ct);
@@ -345,7 +345,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(["b"], (await Store.ListUploadsIdleSinceAsync(T0.AddMinutes(90), 10, Ct)).Select(s => s.Id));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_puts_to_one_tag_serialize()
     {
         var layer = TestData.DigestOf("layer");
@@ -364,7 +364,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(manifests.Select(m => m.Digest.ToString()).Order(), history.Select(h => h.New.ToString()).Order());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_first_writes_create_each_repository_once()
     {
         var names = Enumerable.Range(0, 12).Select(i => $"team/r{i:D2}").ToList();
@@ -379,4 +379,26 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(names, await Store.ListRepositoriesAsync(null, 100, Ct));
         foreach (var name in names) Assert.Equal(4, (await Store.ListTagsAsync(name, null, 100, Ct)).Count);
     }
+
+    [StoreFact]
+    public async Task Annotations_keep_any_text_a_manifest_may_carry()
+    {
+        var annotations = new Dictionary<string, string>
+        {
+            ["nul"] = "a\u0000b",
+            ["emoji"] = "🚢 wharf",
+            ["quotes"] = "\"'\\",
+            ["empty"] = "",
+            ["org.opencontainers.image.description"] = new string('x', 10_000),
+        };
+        var subject = Manifest("subject");
+        var manifest = Manifest("annotated", subject.Digest, "application/vnd.example", annotations);
+        await StoredAsync("team/model", manifest);
+
+        var read = await Store.GetManifestAsync("team/model", manifest.Digest, Ct);
+        Assert.Equal(annotations.OrderBy(p => p.Key), read!.Annotations!.OrderBy(p => p.Key));
+        var referrer = Assert.Single(await Store.ListReferrersAsync("team/model", subject.Digest, null, Ct));
+        Assert.Equal(annotations.OrderBy(p => p.Key), referrer.Annotations!.OrderBy(p => p.Key));
+    }
 }
+

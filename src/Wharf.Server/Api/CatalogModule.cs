@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Wharf.Core.Catalog;
 using Wharf.Ml;
 using Wharf.Server.Jobs;
 
@@ -25,6 +26,9 @@ public static class CatalogModule
             throw new InvalidOperationException("Indexing settings: intervals must be positive, MaxRetryDelay >= RetryDelay, MaxAttempts and BatchSize >= 1");
         services.AddSingleton(options);
         services.AddSingleton<ModelIndexer>();
+        // A metadata backend without a catalog store yet (PostgreSQL, until its catalog lands) serves /v2 as usual;
+        // /api/v1 then answers 501. Call this after the stores are added.
+        if (!services.Any(d => d.ServiceType == typeof(IModelCatalogStore))) return services;
         services.AddSingleton<ModelIndexJob>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelIndexJob>());
         return services;

@@ -14,8 +14,8 @@ public static partial class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/models", SearchEndpoint.HandleAsync);
-        app.MapGet("/api/v1/repositories/{**rest}", DispatchAsync);
+        app.MapGet("/api/v1/models", context => WithCatalog(context, SearchEndpoint.HandleAsync));
+        app.MapGet("/api/v1/repositories/{**rest}", (HttpContext context, string rest) => WithCatalog(context, c => DispatchAsync(c, rest)));
         app.MapGet("/api/v1/openapi.yaml", ServeOpenApiAsync);
         return app;
     }
@@ -50,6 +50,13 @@ public static partial class ModelsApi
         return ModelsHttp.ErrorAsync(context, StatusCodes.Status404NotFound, ModelsHttp.NotFound,
             $"no API at {context.Request.Path}; see /api/v1/openapi.yaml");
     }
+
+    /// <summary>Runs the endpoint when the metadata backend has a model catalog, else answers 501.</summary>
+    private static Task WithCatalog(HttpContext context, Func<HttpContext, Task> endpoint) =>
+        context.RequestServices.GetService(typeof(Wharf.Core.Catalog.IModelCatalogStore)) is null
+            ? ModelsHttp.ErrorAsync(context, StatusCodes.Status501NotImplemented, ModelsHttp.Unsupported,
+                "the model catalog is not available on this metadata backend yet")
+            : endpoint(context);
 
     private static Task BadName(HttpContext context, string repository) =>
         ModelsHttp.ErrorAsync(context, StatusCodes.Status400BadRequest, ModelsHttp.NameInvalid, $"'{repository}' is not a valid repository name");

@@ -15,6 +15,7 @@ internal static class ModelsHttp
     public const string ManifestUnknown = "MANIFEST_UNKNOWN";
     public const string NotIndexed = "NOT_INDEXED";
     public const string NotFound = "NOT_FOUND";
+    public const string Unsupported = "UNSUPPORTED";
 
     public static async Task WriteAsync<T>(HttpContext context, T value, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK)
     {
