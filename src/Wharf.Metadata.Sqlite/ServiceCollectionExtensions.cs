@@ -34,3 +34,14 @@ public static class ServiceCollectionExtensions
         return services;
     }
 }
+
+public static class ModelCatalogServiceCollectionExtensions
+{
+    /// <summary>Registers the SQLite <see cref="Wharf.Core.Catalog.IModelCatalogStore"/> on the metadata store's database file.</summary>
+    public static IServiceCollection AddSqliteModelCatalog(this IServiceCollection services, string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        services.AddSingleton<Wharf.Core.Catalog.IModelCatalogStore>(sp => new SqliteModelCatalogStore(databasePath, sp.GetService<TimeProvider>()));
+        return services;
+    }
+}

@@ -155,5 +155,59 @@ internal static class SqliteMigrations
         );
         CREATE INDEX promotions_alias ON promotions(repository_id, alias, id);
         """,
+        // 5: the model catalog and its index queue (IModelCatalogStore), and who moved a tag.
+        """
+        ALTER TABLE tag_history ADD COLUMN actor TEXT;
+
+        -- One row per manifest waiting to be indexed. A claim is a lease (claimed_by + claim_expires_at);
+        -- generation grows when a row is re-enqueued, so a job that ran on older state does not remove it.
+        CREATE TABLE index_queue (
+            id                INTEGER PRIMARY KEY,
+            repository_id     INTEGER NOT NULL,
+            digest            TEXT    NOT NULL,
+            generation        INTEGER NOT NULL DEFAULT 1,
+            due_at            INTEGER NOT NULL,
+            attempts          INTEGER NOT NULL DEFAULT 0,
+            claimed_by        TEXT,
+            claim_expires_at  INTEGER,
+            last_error        TEXT,
+            UNIQUE (repository_id, digest),
+            FOREIGN KEY (repository_id, digest) REFERENCES manifests(repository_id, digest) ON DELETE CASCADE
+        );
+        CREATE INDEX index_queue_due ON index_queue(due_at);
+
+        -- Enqueued in the manifest put's own transaction: a stored manifest is never missed by the indexer.
+        CREATE TRIGGER manifests_enqueue_index AFTER INSERT ON manifests
+        BEGIN
+            INSERT OR IGNORE INTO index_queue (repository_id, digest, due_at) VALUES (NEW.repository_id, NEW.digest, NEW.created_at);
+        END;
+        INSERT OR IGNORE INTO index_queue (repository_id, digest, due_at) SELECT repository_id, digest, created_at FROM manifests;
+
+        CREATE TABLE model_versions (
+            id               INTEGER PRIMARY KEY,
+            repository_id    INTEGER NOT NULL,
+            digest           TEXT    NOT NULL,
+            kind             TEXT    NOT NULL,
+            status           TEXT    NOT NULL,
+            error            TEXT,
+            name             TEXT,
+            format           TEXT,
+            architecture     TEXT,
+            parameter_count  INTEGER,
+            quantization     TEXT,
+            licenses         TEXT,   -- lowercase, one per line, framed by newlines: "\napache-2.0\nmit\n"
+            search_text      TEXT    NOT NULL,
+            metadata_json    TEXT    NOT NULL,
+            files_json       TEXT    NOT NULL,
+            lineage_json     TEXT,
+            card_json        TEXT,
+            errors_json      TEXT    NOT NULL,
+            indexed_at       INTEGER NOT NULL,
+            UNIQUE (repository_id, digest),
+            FOREIGN KEY (repository_id, digest) REFERENCES manifests(repository_id, digest) ON DELETE CASCADE
+        );
+        CREATE INDEX model_versions_kind ON model_versions(kind, id);
+        CREATE INDEX model_versions_params ON model_versions(parameter_count);
+        """,
     ];
 }

@@ -63,12 +63,14 @@ public static class WharfHost
         services.AddSingleton<RetentionService>();
         services.AddHostedService<UploadExpiryJob>();
         services.AddHostedService<RetentionJob>();
+        services.AddModelCatalog(config);
 
         var app = builder.Build();
         app.MapHealth();
         app.MapWharfAuth();
         app.MapOci();
         app.MapPolicyApi();
+        app.MapModelsApi();
         return app;
     }
 
@@ -91,7 +93,10 @@ public static class WharfHost
         }
         switch (settings.MetadataKind)
         {
-            case "sqlite": services.AddSqliteMetadataStore(settings.DatabasePath).AddSqliteAccessStore(settings.DatabasePath); break;
+            case "sqlite":
+                services.AddSqliteMetadataStore(settings.DatabasePath).AddSqliteAccessStore(settings.DatabasePath)
+                    .AddSqliteModelCatalog(settings.DatabasePath);
+                break;
             case "postgres": services.AddPostgresMetadataStore(settings.MetadataConnectionString!); break;
             default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite, postgres)");
         }
