@@ -10,8 +10,10 @@ namespace Wharf.Cli;
 /// </summary>
 internal static class HistoryCommand
 {
-    /// <summary>The server's tag history endpoint ({0} repository, {1} tag).</summary>
-    internal const string HistoryPath = "api/v1/repositories/{0}/tags/{1}/history";
+    /// <summary>The server's tag history endpoint ({0} repository, {1} tag), docs/api/openapi.yaml tagHistory.</summary>
+    internal const string HistoryPath = "api/v1/repositories/{0}/history?tag={1}";
+
+    private const int MaxPages = 50;
 
     public static Command Create()
     {
@@ -25,22 +27,41 @@ internal static class HistoryCommand
             var target = CliRun.ParseReference(result.GetValue(reference)!);
             string tag = target.Tag ?? "latest";
             using var client = flags.CreateClient(result, target.Registry);
-            using var history = await client.GetApiJsonAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, HistoryPath, target.Repository, tag), target.Repository, ct);
-            if (history is not null)
+            string path = string.Format(System.Globalization.CultureInfo.InvariantCulture, HistoryPath, target.Repository, Uri.EscapeDataString(tag));
+            var moves = new List<JsonElement>();
+            var pages = new List<JsonDocument>();
+            try
             {
-                if (result.GetValue(json))
+                // Follows the "next" cursor page by page (newest first).
+                for (string? page = path; page is not null && pages.Count < MaxPages;)
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(history.RootElement, new JsonSerializerOptions { WriteIndented = true }));
+                    var history = await client.GetApiJsonAsync(page, target.Repository, ct);
+                    if (history is null) break;
+                    pages.Add(history);
+                    moves.AddRange(Items(history.RootElement));
+                    page = history.RootElement.ValueKind == JsonValueKind.Object && history.RootElement.TryGetProperty("next", out var next)
+                        && next.ValueKind == JsonValueKind.String && next.GetString() is { Length: > 0 } cursor
+                        ? $"{path}&cursor={Uri.EscapeDataString(cursor)}" : null;
+                }
+                if (pages.Count > 0)
+                {
+                    if (result.GetValue(json))
+                    {
+                        Console.WriteLine(JsonSerializer.Serialize(new { repository = target.Repository, tag, moves }, new JsonSerializerOptions { WriteIndented = true }));
+                        return 0;
+                    }
+                    Console.WriteLine($"{target.Registry}/{target.Repository}:{tag}: {moves.Count} moves, newest first");
+                    foreach (var item in moves) Console.WriteLine("  " + Line(item));
                     return 0;
                 }
-                var items = Items(history.RootElement);
-                Console.WriteLine($"{target.Registry}/{target.Repository}:{tag}: {items.Count} moves");
-                foreach (var item in items) Console.WriteLine("  " + Line(item));
-                return 0;
+            }
+            finally
+            {
+                foreach (var page in pages) page.Dispose();
             }
 
             var now = await client.HeadManifestAsync(target.Repository, tag, ct);
-            Console.WriteLine($"{target.Registry} has no tag history API (/{string.Format(System.Globalization.CultureInfo.InvariantCulture, HistoryPath, target.Repository, tag)}); "
+            Console.WriteLine($"{target.Registry} has no tag history API (/{path}); "
                 + "the OCI API only tells where the tag points now:");
             Console.WriteLine(now is null ? $"  {tag}: not present" : $"  {tag} → {now.Digest}");
             return 0;

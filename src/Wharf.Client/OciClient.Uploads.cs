@@ -60,7 +60,7 @@ public sealed partial class OciClient
 
         Uri? upload = null;
         long offset = 0, resumedFrom = 0;
-        if (journal?.Find(blob.Digest) is { } recorded && await UploadOffsetAsync(repository, recorded, ct) is { } held && held <= blob.Size)
+        if (journal?.Find(blob.Digest) is { } recorded && await RecordedOffsetAsync(repository, recorded, ct) is { } held && held <= blob.Size)
         {
             upload = recorded;
             offset = resumedFrom = held;
@@ -110,6 +110,20 @@ public sealed partial class OciClient
         await CompleteUploadAsync(repository, upload, blob, source, offset, 0, Sent, ct);
         journal?.Remove(blob.Digest);
         return new BlobPushResult(BlobPushOutcome.Uploaded, bytesSent, resumedFrom);
+    }
+
+    /// <summary>Where a session an earlier run recorded stands; null when it cannot be used (expired, refused).</summary>
+    private async Task<long?> RecordedOffsetAsync(string repository, Uri recorded, CancellationToken ct)
+    {
+        try
+        {
+            return await UploadOffsetAsync(repository, recorded, ct);
+        }
+        catch (RegistryException)
+        {
+            // A session the registry no longer wants to talk about only costs a fresh upload.
+            return null;
+        }
     }
 
     /// <summary>POST /v2/NAME/blobs/uploads/: a new session's URL.</summary>

@@ -7,7 +7,7 @@ namespace Wharf.Integration.Tests.Cli;
 /// <summary>A push killed in the middle of a large upload resumes from where the registry stands.</summary>
 public sealed class CliResumeTests(ServerFixture fixture, ITestOutputHelper output) : ServerTest(fixture, output), IClassFixture<ServerFixture>
 {
-    private const long Size = 96L * 1024 * 1024;
+    private const long Size = 48L * 1024 * 1024;
 
     [Fact]
     public async Task A_killed_push_resumes_without_sending_everything_again()
@@ -23,13 +23,13 @@ public sealed class CliResumeTests(ServerFixture fixture, ITestOutputHelper outp
         File.WriteAllText(Path.Combine(model, "README.md"), "# big\n");
         string reference = $"{Server.HostPort}/{NewRepo("resume")}:v1";
 
-        // Slow enough to be caught in the middle: 16 MiB/s in 4 MiB chunks.
-        using (var first = cli.Start("push", model, reference, "--quiet", "--chunk-size", "4MiB", "--limit-rate", "16MiB", "--parallel", "1"))
+        // Slow enough to be caught in the middle: 8 MiB/s in 2 MiB chunks.
+        using (var first = cli.Start("push", model, reference, "--quiet", "--chunk-size", "2MiB", "--limit-rate", "8MiB", "--parallel", "1"))
         {
             try
             {
                 await WaitForJournalAsync(cli, first);
-                await Task.Delay(TimeSpan.FromSeconds(2)); // ~32 MiB of 96 on their way
+                await Task.Delay(TimeSpan.FromSeconds(2)); // ~16 MiB of 48 on their way
                 Assert.False(first.HasExited, "the push finished before it could be interrupted");
             }
             finally
@@ -39,11 +39,11 @@ public sealed class CliResumeTests(ServerFixture fixture, ITestOutputHelper outp
             }
         }
 
-        var second = await cli.JsonAsync("push", model, reference, "--json", "--chunk-size", "4MiB");
+        var second = await cli.JsonAsync("push", model, reference, "--json", "--chunk-size", "2MiB");
         long sent = second["bytesSent"]!.GetValue<long>();
         Output.WriteLine($"second run sent {sent} of {Size} bytes; resumed {second["resumed"]}");
         Assert.Equal(1, second["resumed"]!.GetValue<int>());
-        Assert.True(sent < Size - 8L * 1024 * 1024, $"the resumed push sent {sent} bytes, nearly all of {Size}");
+        Assert.True(sent < Size - 4L * 1024 * 1024, $"the resumed push sent {sent} bytes, nearly all of {Size}");
         Assert.False(Directory.Exists(cli.JournalDirectory) && Directory.EnumerateFiles(cli.JournalDirectory).Any(), "the journal was not cleared");
 
         // And what arrived is the file, whole.
