@@ -57,6 +57,11 @@ internal static class BlobHandlers
             response.Headers.ContentRange = $"bytes {offset}-{offset + count - 1}/{content.Length}";
         }
         response.ContentLength = count;
+        if (content.PhysicalPath is not null)
+        {
+            await FileRangeSender.SendAsync(content.PhysicalPath, offset, count, response.BodyWriter, ct);
+            return;
+        }
         await using var stream = await content.OpenRange(offset, count, ct);
         await StreamCopy.CopyAsync(stream, response.Body, count, ct);
     }
