@@ -30,6 +30,7 @@ internal static class PushCommand
         var datasets = new Option<string[]>("--dataset-digest") { Description = "Digest of a dataset used (repeatable)", AllowMultipleArgumentsPerToken = false };
         var metrics = new Option<string[]>("--metric") { Description = "NAME=VALUE evaluation metric (repeatable)" };
         var annotations = new Option<string[]>("--annotation") { Description = "KEY=VALUE manifest annotation (repeatable)" };
+        var mountFrom = new Option<string[]>("--mount-from") { Description = "Another repository of the same registry to link existing blobs from (repeatable; the --base-model's repository is tried too)" };
         var parallel = new Option<int>("--parallel") { Description = "Blobs uploaded at once", DefaultValueFactory = _ => 4 };
         var chunkSize = new Option<string?>("--chunk-size") { Description = "Size of one upload chunk, e.g. 64MiB (also the most an interruption costs)" };
         var limitRate = new Option<string?>("--limit-rate") { Description = "Upload bandwidth cap, e.g. 10MiB (per second)" };
@@ -39,7 +40,7 @@ internal static class PushCommand
         var command = new Command("push", "Pack a model directory as a CNCF ModelPack artifact and push it")
         {
             directory, reference, name, version, architecture, format, paramSize, precision, quantization, license, description,
-            sourceUrl, created, trainingRun, sourceCommit, baseModel, datasets, metrics, annotations, parallel, chunkSize, limitRate, quiet, json,
+            sourceUrl, created, trainingRun, sourceCommit, baseModel, datasets, metrics, annotations, mountFrom, parallel, chunkSize, limitRate, quiet, json,
         };
         flags.AddTo(command);
         command.SetAction((result, ct) => CliRun.GuardAsync(async () =>
@@ -76,7 +77,7 @@ internal static class PushCommand
             });
             bool asJson = result.GetValue(json);
             var pushed = await ConsoleProgress.RunAsync(result.GetValue(quiet) || asJson, progress =>
-                new ModelPackPusher(client, progress, parallelism).PushAsync(result.GetValue(directory)!, target, options, ct));
+                new ModelPackPusher(client, progress, parallelism, mountFrom: result.GetValue(mountFrom)).PushAsync(result.GetValue(directory)!, target, options, ct));
 
             if (asJson)
             {
@@ -87,6 +88,7 @@ internal static class PushCommand
                     ["blobs"] = pushed.Blobs,
                     ["uploaded"] = pushed.Uploaded,
                     ["existed"] = pushed.Existed,
+                    ["mounted"] = pushed.Mounted,
                     ["resumed"] = pushed.Resumed,
                     ["bytesSent"] = pushed.BytesSent,
                     ["totalBytes"] = pushed.TotalBytes,
@@ -94,7 +96,7 @@ internal static class PushCommand
                 return 0;
             }
             Console.WriteLine($"pushed {target.Registry}/{target.Repository}{(target.Tag is null ? "" : ":" + target.Tag)}@{pushed.ManifestDigest}");
-            Console.WriteLine($"  {pushed.Blobs} blobs: {pushed.Uploaded} uploaded ({pushed.Resumed} resumed), {pushed.Existed} already present; "
+            Console.WriteLine($"  {pushed.Blobs} blobs: {pushed.Uploaded} uploaded ({pushed.Resumed} resumed), {pushed.Existed} already present, {pushed.Mounted} mounted; "
                 + $"sent {CliRun.Bytes(pushed.BytesSent)} of {CliRun.Bytes(pushed.TotalBytes)}");
             return 0;
         }));

@@ -65,6 +65,26 @@ public sealed class CliPushPullTests(ServerFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_fine_tune_pushed_with_its_base_model_mounts_the_shared_files_instead_of_sending_them()
+    {
+        using var dir = new TempDir();
+        using var cli = new WharfCli(Output);
+        string model = ModelDirs.Create(dir.Sub("model"), weightBytes: 8 * 1024 * 1024);
+        string baseRef = $"{Server.HostPort}/{NewRepo("base")}:v1";
+        await cli.RunAsync("push", model, baseRef, "--quiet");
+
+        File.WriteAllText(Path.Combine(model, "adapter_config.json"), "{\"r\":8}");
+        string tuned = $"{Server.HostPort}/{NewRepo("tuned")}:v1";
+        var pushed = await cli.JsonAsync("push", model, tuned, "--json", "--base-model", baseRef);
+
+        Assert.Equal(5, pushed["mounted"]!.GetValue<int>());
+        Assert.Equal(2, pushed["uploaded"]!.GetValue<int>()); // the new file and the config
+        Assert.True(pushed["bytesSent"]!.GetValue<long>() < 64 * 1024);
+        await cli.RunAsync("pull", tuned, Path.Combine(dir.Path, "copy"), "--quiet");
+        Assert.Equal(ModelDirs.Snapshot(model), ModelDirs.Snapshot(Path.Combine(dir.Path, "copy")));
+    }
+
+    [Fact]
     public async Task A_pull_into_a_directory_that_already_has_the_files_downloads_nothing_and_repairs_a_damaged_one()
     {
         using var dir = new TempDir();
