@@ -9,6 +9,7 @@ internal static class CliRun
 {
     public const int Failed = 1;
     public const int Usage = 2;
+    public const int Cancelled = 130;
 
     public static async Task<int> GuardAsync(Func<Task<int>> body)
     {
@@ -21,6 +22,13 @@ internal static class CliRun
             string hint = e.Status == HttpStatusCode.Unauthorized
                 ? " (give credentials with --username/--password, WHARF_USERNAME/WHARF_PASSWORD, or log in with another container tool)" : "";
             return Fail(e.Message + hint);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: open upload sessions stay in the journal and partial downloads on disk, so running the same
+            // command again resumes.
+            Console.Error.WriteLine("cancelled; run the same command again to resume");
+            return Cancelled;
         }
         catch (UnsafeArtifactException e)
         {
