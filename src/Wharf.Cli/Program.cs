@@ -12,6 +12,7 @@ root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(PromoteCommand.Create());
 root.Subcommands.Add(PolicyCommand.Create());
 root.Subcommands.Add(RetentionCommand.Create());
+foreach (var command in ClientCommands.All()) root.Subcommands.Add(command);
 try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -403,7 +403,9 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(annotations.OrderBy(p => p.Key), read!.Annotations!.OrderBy(p => p.Key));
         var referrer = Assert.Single(await Store.ListReferrersAsync("team/model", subject.Digest, null, Ct));
         Assert.Equal(annotations.OrderBy(p => p.Key), referrer.Annotations!.OrderBy(p => p.Key));
-    [Fact]
+    }
+
+    [StoreFact]
     public async Task A_guarded_tag_can_be_created_and_re_put_but_never_moved()
     {
         var m1 = Manifest("m1");
@@ -426,7 +428,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(m2.Digest, await Store.ResolveTagAsync("team/model", "v1", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Guarded_deletes_refuse_and_change_nothing()
     {
         var release = Manifest("release");
@@ -449,7 +451,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal([(null, release.Digest), (release.Digest, null)], await ReadTagHistoryAsync("team/model", "v1"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_puts_of_different_manifests_to_a_guarded_tag_have_one_winner()
     {
         var manifests = Enumerable.Range(0, 16).Select(i => Manifest($"race{i}")).ToList();
@@ -463,7 +465,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Single((await Store.ListManifestsAsync("team/model", Ct)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Manifests_list_with_their_tags_oldest_first()
     {
         var subject = TestData.DigestOf("subject");

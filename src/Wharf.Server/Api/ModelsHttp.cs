@@ -25,7 +25,7 @@ internal static class ModelsHttp
     }
 
     public static Task ErrorAsync(HttpContext context, int status, string code, string message) =>
-        WriteAsync(context, new ApiErrors([new ApiErrorItem(code, message)]), ModelsJson.Default.ApiErrors, status);
+        WriteAsync(context, new ApiErrorBody([new ApiErrorItem(code, message)]), ModelsJson.Default.ApiErrorBody, status);
 
     public static Task BadParameterAsync(HttpContext context, string message) =>
         ErrorAsync(context, StatusCodes.Status400BadRequest, ParameterInvalid, message);

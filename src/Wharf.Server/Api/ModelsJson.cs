@@ -5,7 +5,7 @@ namespace Wharf.Server.Api;
 
 public sealed record ApiErrorItem(string Code, string Message);
 
-public sealed record ApiErrors(IReadOnlyList<ApiErrorItem> Errors);
+public sealed record ApiErrorBody(IReadOnlyList<ApiErrorItem> Errors);
 
 public sealed record ModelSummary(
     string Repository, string Digest, string Kind, string Status, string? Name, string? Format, string? Architecture,
@@ -43,7 +43,7 @@ public sealed record VersionDiff(string Repository, DiffSide From, DiffSide To, 
 
 /// <summary>Source-generated JSON for every /api/v1 body (camelCase, nulls left out).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ApiErrors))]
+[JsonSerializable(typeof(ApiErrorBody))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelDetail))]
 [JsonSerializable(typeof(TagList))]
