@@ -7,7 +7,14 @@ public sealed record BlobInfo(Digest Digest, long Size);
 /// Bytes to send for a blob read. <see cref="PhysicalPath"/> is set when the bytes are a local file, so the
 /// host can hand them to the kernel (sendfile) instead of copying through user space.
 /// </summary>
-public sealed record BlobContent(long Length, string? PhysicalPath, Func<long, long, CancellationToken, Task<Stream>> OpenRange);
+public sealed record BlobContent(long Length, string? PhysicalPath, Func<long, long, CancellationToken, Task<Stream>> OpenRange)
+{
+    /// <summary>
+    /// Set when the store can serve the bytes itself at a short-lived URL (an object store's presigned GET), so
+    /// the host may redirect the client there instead of streaming the bytes through.
+    /// </summary>
+    public Uri? RedirectUri { get; init; }
+}
 
 public enum CommitResult
 {

@@ -11,6 +11,7 @@ using Wharf.Metadata.Sqlite;
 using Wharf.Server.Jobs;
 using Wharf.Server.Oci;
 using Wharf.Storage.FileSystem;
+using Wharf.Storage.S3;
 
 namespace Wharf.Server;
 
@@ -51,7 +52,7 @@ public static class WharfHost
         services.AddHostedService<UploadExpiryJob>();
 
         var app = builder.Build();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapHealth();
         app.MapOci();
         return app;
     }
@@ -69,7 +70,8 @@ public static class WharfHost
         switch (settings.StorageKind.ToLowerInvariant())
         {
             case "filesystem": services.AddFileSystemBlobStore(settings.BlobRoot); break;
-            default: throw new InvalidOperationException($"Storage:Kind '{settings.StorageKind}' is not known (filesystem)");
+            case "s3": services.AddS3BlobStore(settings.S3); break;
+            default: throw new InvalidOperationException($"Storage:Kind '{settings.StorageKind}' is not known (filesystem, s3)");
         }
         switch (settings.MetadataKind)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Wharf.Core.Registry;
+using Wharf.Storage.S3;
 
 namespace Wharf.Server;
 
@@ -15,9 +16,15 @@ public sealed record WharfSettings
     /// <summary>Directory for everything the single-machine registry keeps (Data).</summary>
     public string Data { get; init; } = "./data";
 
-    /// <summary>Storage:Kind (filesystem) and Storage:Path (default: the data directory).</summary>
+    /// <summary>Storage:Kind (filesystem or s3) and Storage:Path (default: the data directory).</summary>
     public string StorageKind { get; init; } = "filesystem";
     public string? StoragePath { get; init; }
+
+    /// <summary>
+    /// Storage:S3:* when Storage:Kind is s3: Endpoint, Bucket, Region, AccessKey, SecretKey, Prefix, ForcePathStyle,
+    /// DisableChunkEncoding, PartSize, CopyConcurrency, MaxRetries, RequestTimeout, RedirectGets, RedirectExpiry.
+    /// </summary>
+    public S3BlobStoreOptions S3 { get; init; } = new();
 
     /// <summary>
     /// Metadata:Kind (sqlite or postgres), Metadata:Path (sqlite; default: DATA/wharf.db) and Metadata:ConnectionString
@@ -26,6 +33,10 @@ public sealed record WharfSettings
     public string MetadataKind { get; init; } = "sqlite";
     public string? MetadataPath { get; init; }
     public string? MetadataConnectionString { get; init; }
+
+    /// <summary>What the log may show: never the connection string (it holds a password) nor the S3 secret.</summary>
+    public override string ToString() =>
+        $"WharfSettings {{ Listen = {Listen}, Data = {Data}, Storage = {StorageKind}, {(StorageKind == "s3" ? S3 + ", " : "")}Metadata = {MetadataKind} }}";
 
     /// <summary>Limits:MaxManifestBytes, Limits:MaxBlobBytes (0 = none), Uploads:IdleTimeout.</summary>
     public RegistryLimits Limits { get; init; } = new();
@@ -51,6 +62,7 @@ public sealed record WharfSettings
             Data = config["Data"] ?? defaults.Data,
             StorageKind = config["Storage:Kind"] ?? defaults.StorageKind,
             StoragePath = config["Storage:Path"],
+            S3 = ReadS3(config.GetSection("Storage:S3")),
             MetadataKind = (config["Metadata:Kind"] ?? defaults.MetadataKind).Trim().ToLowerInvariant(),
             MetadataPath = config["Metadata:Path"],
             MetadataConnectionString = config["Metadata:ConnectionString"],
@@ -85,5 +97,32 @@ public sealed record WharfSettings
         Require(MetadataKind != "postgres" || !string.IsNullOrWhiteSpace(MetadataConnectionString),
             "Metadata:ConnectionString is required when Metadata:Kind is postgres "
             + "(e.g. WHARF__METADATA__CONNECTIONSTRING='Host=db;Username=wharf;Password=...;Database=wharf')");
+        Require(StorageKind.ToLowerInvariant() is "filesystem" or "s3", $"Storage:Kind '{StorageKind}' is not known (filesystem or s3)");
+        if (StorageKind.Equals("s3", StringComparison.OrdinalIgnoreCase))
+            foreach (string problem in S3.Problems()) Require(false, "Storage:S3: " + problem);
+    }
+
+    private static S3BlobStoreOptions ReadS3(IConfigurationSection section)
+    {
+        var defaults = new S3BlobStoreOptions();
+        string? endpoint = section["Endpoint"];
+        return new S3BlobStoreOptions
+        {
+            // A relative or malformed endpoint stays visible as such, so validation can name it.
+            Endpoint = string.IsNullOrWhiteSpace(endpoint) ? null : new Uri(endpoint, UriKind.RelativeOrAbsolute),
+            Bucket = section["Bucket"] ?? defaults.Bucket,
+            Region = section["Region"] ?? defaults.Region,
+            AccessKey = section["AccessKey"],
+            SecretKey = section["SecretKey"],
+            Prefix = section["Prefix"] ?? defaults.Prefix,
+            ForcePathStyle = section.GetValue("ForcePathStyle", defaults.ForcePathStyle),
+            DisableChunkEncoding = section.GetValue("DisableChunkEncoding", defaults.DisableChunkEncoding),
+            PartSize = section.GetValue("PartSize", defaults.PartSize),
+            CopyConcurrency = section.GetValue("CopyConcurrency", defaults.CopyConcurrency),
+            MaxRetries = section.GetValue("MaxRetries", defaults.MaxRetries),
+            RequestTimeout = section.GetValue("RequestTimeout", defaults.RequestTimeout),
+            RedirectGets = section.GetValue("RedirectGets", defaults.RedirectGets),
+            RedirectExpiry = section.GetValue("RedirectExpiry", defaults.RedirectExpiry),
+        };
     }
 }

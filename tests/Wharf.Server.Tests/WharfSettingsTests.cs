@@ -177,4 +177,58 @@ public sealed class WharfSettingsTests : IDisposable
         Assert.Contains("not a valid PostgreSQL connection string", e.Message);
         Assert.DoesNotContain("hunter2", e.Message);
     }
+    private static WharfSettings FromFlags(Dictionary<string, string?> flags) =>
+        WharfSettings.From(new ConfigurationBuilder().AddInMemoryCollection(flags).Build());
+
+    [Fact]
+    public void S3_storage_reads_every_key_and_keeps_the_secret_out_of_its_text()
+    {
+        var settings = FromFlags(new()
+        {
+            ["Storage:Kind"] = "s3",
+            ["Storage:S3:Endpoint"] = "http://127.0.0.1:8080",
+            ["Storage:S3:Bucket"] = "models",
+            ["Storage:S3:Region"] = "eu-west-1",
+            ["Storage:S3:AccessKey"] = "team:robot",
+            ["Storage:S3:SecretKey"] = "hunter2",
+            ["Storage:S3:Prefix"] = "registry-a",
+            ["Storage:S3:ForcePathStyle"] = "true",
+            ["Storage:S3:DisableChunkEncoding"] = "true",
+            ["Storage:S3:PartSize"] = "67108864",
+            ["Storage:S3:RedirectGets"] = "true",
+            ["Storage:S3:RedirectExpiry"] = "00:05:00",
+        });
+        var s3 = settings.S3;
+        Assert.Equal(new Uri("http://127.0.0.1:8080"), s3.Endpoint);
+        Assert.Equal(("models", "eu-west-1", "team:robot", "hunter2", "registry-a"), (s3.Bucket, s3.Region, s3.AccessKey, s3.SecretKey, s3.Prefix));
+        Assert.True(s3.ForcePathStyle && s3.DisableChunkEncoding && s3.RedirectGets);
+        Assert.Equal(64 * 1024 * 1024, s3.PartSize);
+        Assert.Equal(TimeSpan.FromMinutes(5), s3.RedirectExpiry);
+        Assert.DoesNotContain("hunter2", settings.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Storage:S3:Bucket", "", "Storage:S3: Bucket is required")]
+    [InlineData("Storage:S3:Endpoint", "127.0.0.1:8080", "must be an absolute http or https URL")]
+    [InlineData("Storage:S3:Endpoint", "ftp://host/", "must be an absolute http or https URL")]
+    [InlineData("Storage:S3:PartSize", "1024", "PartSize must be between")]
+    [InlineData("Storage:S3:SecretKey", "", "AccessKey and SecretKey go together")]
+    [InlineData("Storage:Kind", "tape", "Storage:Kind 'tape' is not known")]
+    public void Bad_storage_settings_are_refused_with_the_key_named(string key, string value, string message)
+    {
+        var flags = new Dictionary<string, string?>
+        {
+            ["Storage:Kind"] = "s3",
+            ["Storage:S3:Bucket"] = "models",
+            ["Storage:S3:AccessKey"] = "a",
+            ["Storage:S3:SecretKey"] = "b",
+        };
+        flags[key] = value.Length == 0 ? null : value;
+        var error = Assert.Throws<InvalidOperationException>(() => FromFlags(flags));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void S3_keys_do_not_matter_while_storage_is_the_filesystem() =>
+        Assert.Equal("filesystem", FromFlags(new() { ["Storage:S3:PartSize"] = "1" }).StorageKind);
 }

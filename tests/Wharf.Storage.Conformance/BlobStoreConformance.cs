@@ -49,7 +49,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         return await TestData.ReadAllAsync(stream);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_missing_blob_is_unknown()
     {
         var digest = TestData.DigestOf("never stored");
@@ -58,7 +58,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.False(await Store.DeleteAsync(digest, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_new_upload_is_empty()
     {
         var id = NewUploadId();
@@ -69,7 +69,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.Empty(await TestData.ReadAllAsync(stream));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Appends_at_the_current_size_grow_the_upload_in_order()
     {
         var id = NewUploadId();
@@ -87,7 +87,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.Equal(chunks.SelectMany(c => c).ToArray(), await TestData.ReadAllAsync(stream!));
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData(0)]
     [InlineData(5)]
     [InlineData(-1)]
@@ -98,7 +98,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.Equal(4, await Store.GetUploadSizeAsync(id, Ct));
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData(7000)]     // short reads, as from a socket
     [InlineData(MiB)]      // reads the size of a pooled buffer
     [InlineData(3 * MiB)]  // reads larger than any sane buffer
@@ -122,7 +122,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.Equal(data, await ReadBlobAsync(Digest.Compute(data)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task An_empty_append_changes_nothing()
     {
         var id = await StartUploadAsync(TestData.Bytes(9, 1));
@@ -132,7 +132,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.Equal(9, await Store.GetUploadSizeAsync(id, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task An_unknown_upload_is_unknown_everywhere()
     {
         var id = NewUploadId();
@@ -144,7 +144,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.Null(await Store.GetUploadSizeAsync(id, Ct)); // a failed append did not create it
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Bytes_are_not_a_blob_until_committed()
     {
         var data = TestData.Bytes(100, 1);
@@ -159,7 +159,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.Equal(CommitResult.UploadUnknown, await Store.CommitUploadAsync(id, Digest.Compute(data), Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Committing_an_existing_blob_drops_the_upload_and_keeps_the_blob()
     {
         var data = TestData.Bytes(1000, 1);
@@ -172,7 +172,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.Equal(data, await ReadBlobAsync(digest));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task The_empty_blob_and_sha512_blobs_are_blobs_too()
     {
         var empty = await PutBlobAsync([]);
@@ -185,7 +185,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.Null(await Store.StatAsync(Digest.Compute(data, Digest.Sha256), Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Ranges_read_from_their_offset_and_independently()
     {
         var data = TestData.Bytes(2 * MiB + 17, 1);
@@ -215,7 +215,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.Equal(data[20..25], b);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Delete_removes_only_that_blob()
     {
         var doomed = await PutBlobAsync(TestData.Bytes(10, 1));
@@ -230,7 +230,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         await PutBlobAsync(TestData.Bytes(10, 1)); // and the digest can be pushed again
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Uploads_are_independent_and_deletable()
     {
         var a = await StartUploadAsync(TestData.Bytes(3, 1));
@@ -245,7 +245,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.Equal(5, await Store.GetUploadSizeAsync(b, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_commits_of_one_digest_store_it_once()
     {
         for (int round = 0; round < 20; round++)
@@ -267,7 +267,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         }
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData("")]
     [InlineData(".")]
     [InlineData("..")]
@@ -290,7 +290,7 @@ public abstract class BlobStoreConformance : IAsyncLifetime
         Assert.False(await Store.DeleteUploadAsync(id, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Upload_ids_are_tokens_of_up_to_128_characters()
     {
         foreach (var id in new[] { new string('a', 128), "A-z_0", "0", Guid.NewGuid().ToString() })

@@ -43,6 +43,15 @@ internal static class BlobHandlers
             await OciHttp.WriteErrorAsync(context, OciErrors.BlobUnknown(digest));
             return;
         }
+        if (content.RedirectUri is { } redirect)
+        {
+            // The object store serves the bytes (and any Range) itself; the link was checked above, and the URL
+            // expires. 307 keeps the method, as the distribution spec allows for blob GETs.
+            response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            response.Headers.Location = redirect.AbsoluteUri;
+            response.ContentLength = 0;
+            return;
+        }
         var range = OciHttp.ResolveRange(context.Request.Headers.Range, content.Length, out bool satisfiable);
         if (!satisfiable)
         {

@@ -43,7 +43,7 @@ public sealed class WharfProcess : IAsyncDisposable
     /// <summary>Starts a server on a fresh temporary data folder (or <see cref="WharfOptions.DataDir"/>).</summary>
     public static async Task<WharfProcess> StartAsync(WharfOptions? options = null, CancellationToken cancellationToken = default)
     {
-        options ??= new WharfOptions();
+        options = TestStorage.Apply(options ?? new WharfOptions());
         (options, string? database) = await TestMetadata.ApplyAsync(options, cancellationToken);
         bool owns = options.DataDir is null;
         string dataDir = options.DataDir ?? TempDirs.Create("wharf-data");
