@@ -19,20 +19,35 @@ public sealed record ReferrerRecord(Digest Digest, string MediaType, long Size, 
 /// <summary>An upload session, shared by every replica.</summary>
 public sealed record UploadSession(string Id, string Repository, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt);
 
+/// <summary>
+/// Tags a policy protects (immutable tags): once a protected tag exists, the store neither moves it to another
+/// manifest nor removes it. The store asks <see cref="IsProtected"/> inside the transaction that would move or
+/// remove the tag, so two concurrent writers cannot both pass the check.
+/// </summary>
+public sealed record TagGuard(Func<string, bool> IsProtected);
+
 /// <summary>What must be true in the repository for a manifest to be stored.</summary>
 public sealed record ManifestPut(
     string Repository,
     ManifestRecord Manifest,
     string? Tag,
     IReadOnlyList<Digest> RequiredBlobs,
-    IReadOnlyList<Digest> RequiredManifests);
+    IReadOnlyList<Digest> RequiredManifests,
+    TagGuard? Guard = null);
 
-public enum ManifestPutOutcome { Stored, BlobUnknown, ManifestUnknown }
+public enum ManifestPutOutcome { Stored, BlobUnknown, ManifestUnknown, TagProtected }
 
-/// <summary>The outcome of a manifest put; <see cref="Missing"/> names the first reference that was not found.</summary>
-public sealed record ManifestPutResult(ManifestPutOutcome Outcome, Digest? Missing = null);
+/// <summary>
+/// The outcome of a manifest put; <see cref="Missing"/> names the first reference that was not found, and
+/// <see cref="Current"/> where a protected tag points (<see cref="ManifestPutOutcome.TagProtected"/>).
+/// </summary>
+public sealed record ManifestPutResult(ManifestPutOutcome Outcome, Digest? Missing = null, Digest? Current = null);
 
-public enum DeleteOutcome { Deleted, NotFound }
+/// <summary><see cref="Protected"/>: a tag the guard protects would have been removed; nothing was.</summary>
+public enum DeleteOutcome { Deleted, NotFound, Protected }
+
+/// <summary>A manifest of a repository with the tags on it, as retention and promotion read them.</summary>
+public sealed record ManifestSummary(Digest Digest, string MediaType, Digest? Subject, DateTimeOffset CreatedAt, IReadOnlyList<string> Tags);
 
 /// <summary>
 /// The truth about names: repositories, repository↔blob links, manifests, tags, referrers and upload
@@ -58,7 +73,9 @@ public interface IMetadataStore
 
     /// <summary>
     /// In one transaction: checks every required blob is linked and every required manifest is stored in the
-    /// repository, then stores the manifest, its referrer row, links its blobs, and points the tag at it.
+    /// repository, then stores the manifest, its referrer row, links its blobs, and points the tag at it. When
+    /// the tag exists on another manifest and <see cref="ManifestPut.Guard"/> protects it, stores nothing and
+    /// answers <see cref="ManifestPutOutcome.TagProtected"/> with the tag's current digest.
     /// </summary>
     Task<ManifestPutResult> PutManifestAsync(ManifestPut put, CancellationToken ct);
 
@@ -66,10 +83,17 @@ public interface IMetadataStore
 
     Task<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken ct);
 
-    /// <summary>Deletes a manifest and every tag that points at it.</summary>
-    Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, CancellationToken ct);
+    /// <summary>
+    /// Deletes a manifest and every tag that points at it; <see cref="DeleteOutcome.Protected"/> (and nothing
+    /// deleted) when one of those tags is protected by <paramref name="guard"/>.
+    /// </summary>
+    Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, CancellationToken ct);
 
-    Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, CancellationToken ct);
+    /// <summary>Deletes a tag, unless <paramref name="guard"/> protects it (<see cref="DeleteOutcome.Protected"/>).</summary>
+    Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, CancellationToken ct);
+
+    /// <summary>Every manifest of the repository with its tags (tags in byte order), oldest first.</summary>
+    Task<IReadOnlyList<ManifestSummary>> ListManifestsAsync(string repository, CancellationToken ct);
 
     /// <summary>Tags in lexical order after <paramref name="last"/>, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<string>> ListTagsAsync(string repository, string? last, int limit, CancellationToken ct);

@@ -18,8 +18,18 @@ public sealed partial class SqliteMetadataStore
         if (await FirstMissingAsync(db, existing, "manifests", put.RequiredManifests, ct) is { } child)
             return new ManifestPutResult(ManifestPutOutcome.ManifestUnknown, child);
 
-        long repositoryId = existing ?? await EnsureRepositoryAsync(db, put.Repository, ct);
         string digest = manifest.Digest.ToString();
+        string? old = null;
+        if (put.Tag is { } guarded && existing is long known)
+        {
+            old = await db.ScalarAsync("SELECT manifest_digest FROM tags WHERE repository_id = $repo AND name = $tag;",
+                ct, ("$repo", known), ("$tag", guarded)) as string;
+            // Read and decided under the write lock: a concurrent put to the same tag waits for this transaction.
+            if (old is not null && old != digest && put.Guard?.IsProtected(guarded) == true)
+                return new ManifestPutResult(ManifestPutOutcome.TagProtected, Current: Digest.Parse(old));
+        }
+
+        long repositoryId = existing ?? await EnsureRepositoryAsync(db, put.Repository, ct);
         // Same digest, same bytes: a re-push of a stored manifest changes nothing but, perhaps, the tag.
         await db.ExecuteAsync(
             """
@@ -31,21 +41,7 @@ public sealed partial class SqliteMetadataStore
             ("$size", manifest.Size), ("$artifactType", manifest.ArtifactType), ("$subject", manifest.Subject?.ToString()),
             ("$annotations", SerializeAnnotations(manifest.Annotations)), ("$createdAt", ToUnix(manifest.CreatedAt)));
 
-        if (put.Tag is { } tag)
-        {
-            string? old = await db.ScalarAsync("SELECT manifest_digest FROM tags WHERE repository_id = $repo AND name = $tag;",
-                ct, ("$repo", repositoryId), ("$tag", tag)) as string;
-            if (old != digest)
-            {
-                await db.ExecuteAsync(
-                    """
-                    INSERT INTO tags (repository_id, name, manifest_digest, updated_at) VALUES ($repo, $tag, $digest, $now)
-                    ON CONFLICT (repository_id, name) DO UPDATE SET manifest_digest = excluded.manifest_digest, updated_at = excluded.updated_at;
-                    INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at) VALUES ($repo, $tag, $old, $digest, $now);
-                    """,
-                    ct, ("$repo", repositoryId), ("$tag", tag), ("$digest", digest), ("$old", old), ("$now", Now()));
-            }
-        }
+        if (put.Tag is { } tag && old != digest) await MoveTagAsync(db, repositoryId, tag, old, digest, ct);
         await db.CommitAsync(ct);
         return new ManifestPutResult(ManifestPutOutcome.Stored);
     }
@@ -75,11 +71,17 @@ public sealed partial class SqliteMetadataStore
         return digest is null ? null : Digest.Parse(digest);
     }
 
-    public async Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, CancellationToken ct)
+    public async Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, CancellationToken ct)
     {
         await using var db = await BeginWriteAsync(ct);
         if (await db.ScalarAsync("SELECT id FROM repositories WHERE name = $name;", ct, ("$name", repository)) is not long repositoryId)
             return DeleteOutcome.NotFound;
+        if (guard is not null)
+        {
+            var tags = await db.QueryAsync("SELECT name FROM tags WHERE repository_id = $repo AND manifest_digest = $digest;",
+                r => r.GetString(0), ct, ("$repo", repositoryId), ("$digest", digest.ToString()));
+            if (tags.Any(guard.IsProtected)) return DeleteOutcome.Protected;
+        }
         int deleted = await db.ExecuteAsync(
             """
             INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at)
@@ -93,9 +95,16 @@ public sealed partial class SqliteMetadataStore
         return DeleteOutcome.Deleted;
     }
 
-    public async Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, CancellationToken ct)
+    public async Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, CancellationToken ct)
     {
         await using var db = await BeginWriteAsync(ct);
+        if (guard?.IsProtected(tag) == true)
+        {
+            bool exists = await db.ScalarAsync(
+                "SELECT 1 FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.name = $name AND t.name = $tag;",
+                ct, ("$name", repository), ("$tag", tag)) is not null;
+            return exists ? DeleteOutcome.Protected : DeleteOutcome.NotFound;
+        }
         int deleted = await db.ExecuteAsync(
             """
             INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at)
@@ -108,6 +117,35 @@ public sealed partial class SqliteMetadataStore
         await db.CommitAsync(ct);
         return DeleteOutcome.Deleted;
     }
+
+    public async Task<IReadOnlyList<ManifestSummary>> ListManifestsAsync(string repository, CancellationToken ct)
+    {
+        await using var db = await ConnectAsync(ct);
+        var tags = (await db.QueryAsync(
+            "SELECT t.manifest_digest, t.name FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.name = $name ORDER BY t.name;",
+            r => (Digest: r.GetString(0), Name: r.GetString(1)), ct, ("$name", repository)))
+            .ToLookup(t => t.Digest, t => t.Name, StringComparer.Ordinal);
+        return await db.QueryAsync(
+            """
+            SELECT m.digest, m.media_type, m.subject_digest, m.created_at
+            FROM manifests m JOIN repositories r ON r.id = m.repository_id
+            WHERE r.name = $name ORDER BY m.created_at, m.digest;
+            """,
+            r => new ManifestSummary(Digest.Parse(r.GetString(0)), r.GetString(1),
+                NullableString(r, 2) is { } subject ? Digest.Parse(subject) : null, FromUnix(r.GetInt64(3)),
+                tags[r.GetString(0)].ToList()),
+            ct, ("$name", repository));
+    }
+
+    /// <summary>Points the tag at <paramref name="digest"/> and records the move; inside a write transaction.</summary>
+    private async Task MoveTagAsync(SqliteSession db, long repositoryId, string tag, string? old, string digest, CancellationToken ct) =>
+        await db.ExecuteAsync(
+            """
+            INSERT INTO tags (repository_id, name, manifest_digest, updated_at) VALUES ($repo, $tag, $digest, $now)
+            ON CONFLICT (repository_id, name) DO UPDATE SET manifest_digest = excluded.manifest_digest, updated_at = excluded.updated_at;
+            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at) VALUES ($repo, $tag, $old, $digest, $now);
+            """,
+            ct, ("$repo", repositoryId), ("$tag", tag), ("$digest", digest), ("$old", old), ("$now", Now()));
 
     public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, string? last, int limit, CancellationToken ct)
     {

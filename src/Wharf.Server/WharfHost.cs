@@ -5,8 +5,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wharf.Core;
+using Wharf.Core.Policy;
 using Wharf.Core.Registry;
+using Wharf.Metadata.Postgres;
 using Wharf.Metadata.Sqlite;
+using Wharf.Server.Auth;
+using Wharf.Server.Api;
 using Wharf.Server.Jobs;
 using Wharf.Server.Oci;
 using Wharf.Storage.FileSystem;
@@ -36,7 +40,11 @@ public static class WharfHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(ListenAddress.Parse(settings.Listen));
+            kestrel.Listen(ListenAddress.Parse(settings.Listen), listen =>
+            {
+                if (settings.Auth.TlsCertificate is { } certificate)
+                    listen.UseHttps(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificate, settings.Auth.TlsKey));
+            });
         });
 
         var services = builder.Services;
@@ -48,11 +56,21 @@ public static class WharfHost
         services.AddSingleton<UploadGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<ManifestService>();
+        services.AddWharfAuth(settings);
+        foreach (var condition in PromotionConditions.BuiltIn) services.AddSingleton(condition);
+        services.AddSingleton<PolicyService>();
+        services.AddSingleton<PromotionService>();
+        services.AddSingleton<RetentionService>();
         services.AddHostedService<UploadExpiryJob>();
+        services.AddHostedService<RetentionJob>();
+        services.AddModelCatalog(config);
 
         var app = builder.Build();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapHealth();
+        app.MapWharfAuth();
         app.MapOci();
+        app.MapPolicyApi();
+        app.MapModelsApi();
         return app;
     }
 
@@ -62,6 +80,7 @@ public static class WharfHost
         var settings = app.Services.GetRequiredService<WharfSettings>();
         Directory.CreateDirectory(Path.GetFullPath(settings.Data));
         await app.Services.GetRequiredService<IMetadataStore>().MigrateAsync(ct);
+        await AuthSetup.PrepareAuthAsync(app.Services, settings, ct);
     }
 
     private static void AddStores(IServiceCollection services, WharfSettings settings)
@@ -72,10 +91,14 @@ public static class WharfHost
             case "s3": services.AddS3BlobStore(settings.S3); break;
             default: throw new InvalidOperationException($"Storage:Kind '{settings.StorageKind}' is not known (filesystem, s3)");
         }
-        switch (settings.MetadataKind.ToLowerInvariant())
+        switch (settings.MetadataKind)
         {
-            case "sqlite": services.AddSqliteMetadataStore(settings.DatabasePath); break;
-            default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite)");
+            case "sqlite":
+                services.AddSqliteMetadataStore(settings.DatabasePath).AddSqliteAccessStore(settings.DatabasePath)
+                    .AddSqliteModelCatalog(settings.DatabasePath);
+                break;
+            case "postgres": services.AddPostgresMetadataStore(settings.MetadataConnectionString!); break;
+            default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite, postgres)");
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Wharf.Core.Registry;
 using Wharf.Storage.S3;
+using Wharf.Server.Auth;
 
 namespace Wharf.Server;
 
@@ -26,9 +27,17 @@ public sealed record WharfSettings
     /// </summary>
     public S3BlobStoreOptions S3 { get; init; } = new();
 
-    /// <summary>Metadata:Kind (sqlite) and Metadata:Path (default: DATA/wharf.db).</summary>
+    /// <summary>
+    /// Metadata:Kind (sqlite or postgres), Metadata:Path (sqlite; default: DATA/wharf.db) and Metadata:ConnectionString
+    /// (postgres; an Npgsql connection string, best set as WHARF__METADATA__CONNECTIONSTRING since it holds a password).
+    /// </summary>
     public string MetadataKind { get; init; } = "sqlite";
     public string? MetadataPath { get; init; }
+    public string? MetadataConnectionString { get; init; }
+
+    /// <summary>What the log may show: never the connection string (it holds a password) nor the S3 secret.</summary>
+    public override string ToString() =>
+        $"WharfSettings {{ Listen = {Listen}, Data = {Data}, Storage = {StorageKind}, {(StorageKind == "s3" ? S3 + ", " : "")}Metadata = {MetadataKind} }}";
 
     /// <summary>Limits:MaxManifestBytes, Limits:MaxBlobBytes (0 = none), Uploads:IdleTimeout.</summary>
     public RegistryLimits Limits { get; init; } = new();
@@ -39,8 +48,14 @@ public sealed record WharfSettings
     /// <summary>Uploads:ExpiryInterval: how often the expiry job looks for idle sessions.</summary>
     public TimeSpan UploadExpiryInterval { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Retention:Interval: how often the retention job applies the policies' retention rules.</summary>
+    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Log:Format: "text" (one line per event) or "json" (structured, one object per line).</summary>
     public string LogFormat { get; init; } = "text";
+
+    /// <summary>Auth:* and Tls:* (see <see cref="AuthSettings"/>).</summary>
+    public AuthSettings Auth { get; init; } = new();
 
     public string BlobRoot => Path.GetFullPath(StoragePath ?? Data);
     public string DatabasePath => Path.GetFullPath(MetadataPath ?? Path.Combine(Data, "wharf.db"));
@@ -55,8 +70,9 @@ public sealed record WharfSettings
             StorageKind = config["Storage:Kind"] ?? defaults.StorageKind,
             StoragePath = config["Storage:Path"],
             S3 = ReadS3(config.GetSection("Storage:S3")),
-            MetadataKind = config["Metadata:Kind"] ?? defaults.MetadataKind,
+            MetadataKind = (config["Metadata:Kind"] ?? defaults.MetadataKind).Trim().ToLowerInvariant(),
             MetadataPath = config["Metadata:Path"],
+            MetadataConnectionString = config["Metadata:ConnectionString"],
             Limits = new RegistryLimits
             {
                 MaxManifestBytes = config.GetValue("Limits:MaxManifestBytes", defaults.Limits.MaxManifestBytes),
@@ -65,7 +81,9 @@ public sealed record WharfSettings
             },
             MaxConcurrentUploads = config.GetValue("Limits:MaxConcurrentUploads", defaults.MaxConcurrentUploads),
             UploadExpiryInterval = config.GetValue("Uploads:ExpiryInterval", defaults.UploadExpiryInterval),
+            RetentionInterval = config.GetValue("Retention:Interval", defaults.RetentionInterval),
             LogFormat = config["Log:Format"] ?? defaults.LogFormat,
+            Auth = AuthSettings.From(config),
         };
         settings.Validate();
         return settings;
@@ -83,10 +101,16 @@ public sealed record WharfSettings
         Require(MaxConcurrentUploads >= 0, "Limits:MaxConcurrentUploads must be 0 (no limit) or positive");
         Require(Limits.UploadIdleTimeout > TimeSpan.Zero, "Uploads:IdleTimeout must be positive");
         Require(UploadExpiryInterval > TimeSpan.Zero, "Uploads:ExpiryInterval must be positive");
+        Require(RetentionInterval > TimeSpan.Zero, "Retention:Interval must be positive");
         Require(LogFormat is "text" or "json", "Log:Format must be text or json");
+        Require(MetadataKind is "sqlite" or "postgres", $"Metadata:Kind must be sqlite or postgres, not '{MetadataKind}'");
+        Require(MetadataKind != "postgres" || !string.IsNullOrWhiteSpace(MetadataConnectionString),
+            "Metadata:ConnectionString is required when Metadata:Kind is postgres "
+            + "(e.g. WHARF__METADATA__CONNECTIONSTRING='Host=db;Username=wharf;Password=...;Database=wharf')");
         Require(StorageKind.ToLowerInvariant() is "filesystem" or "s3", $"Storage:Kind '{StorageKind}' is not known (filesystem or s3)");
         if (StorageKind.Equals("s3", StringComparison.OrdinalIgnoreCase))
             foreach (string problem in S3.Problems()) Require(false, "Storage:S3: " + problem);
+        foreach (var problem in Auth.Problems()) Require(false, problem);
     }
 
     private static S3BlobStoreOptions ReadS3(IConfigurationSection section)

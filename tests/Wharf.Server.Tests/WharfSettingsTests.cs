@@ -21,6 +21,8 @@ public sealed class WharfSettingsTests : IDisposable
         uploads:
           idleTimeout: "01:00:00"
           expiryInterval: "00:05:00"
+        retention:
+          interval: "00:30:00"
         log:
           format: json
         """;
@@ -57,6 +59,7 @@ public sealed class WharfSettingsTests : IDisposable
         Assert.Equal(0, settings.Limits.MaxBlobBytes);
         Assert.Equal(TimeSpan.FromHours(24), settings.Limits.UploadIdleTimeout);
         Assert.Equal(256, settings.MaxConcurrentUploads);
+        Assert.Equal(TimeSpan.FromHours(1), settings.RetentionInterval);
         Assert.Equal(Path.GetFullPath("./data/wharf.db"), settings.DatabasePath);
         Assert.Equal(Path.GetFullPath("./data"), settings.BlobRoot);
     }
@@ -72,6 +75,7 @@ public sealed class WharfSettingsTests : IDisposable
         Assert.Equal(3, settings.MaxConcurrentUploads);
         Assert.Equal(TimeSpan.FromHours(1), settings.Limits.UploadIdleTimeout);
         Assert.Equal(TimeSpan.FromMinutes(5), settings.UploadExpiryInterval);
+        Assert.Equal(TimeSpan.FromMinutes(30), settings.RetentionInterval);
         Assert.Equal("json", settings.LogFormat);
         Assert.Equal("/srv/wharf/wharf.db", settings.DatabasePath);
     }
@@ -112,6 +116,14 @@ public sealed class WharfSettingsTests : IDisposable
     }
 
     [Fact]
+    public void A_retention_interval_that_is_not_positive_is_an_error()
+    {
+        SetEnvironment("WHARF__RETENTION__INTERVAL", "00:00:00");
+        var error = Assert.Throws<InvalidOperationException>(() => Settings());
+        Assert.Contains("Retention:Interval", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_value_that_is_not_a_number_is_an_error()
     {
         SetEnvironment("WHARF__LIMITS__MAXBLOBBYTES", "lots");
@@ -135,6 +147,48 @@ public sealed class WharfSettingsTests : IDisposable
     public void The_host_refuses_a_missing_config_file_it_was_given() =>
         Assert.Throws<FileNotFoundException>(() => WharfHost.Build(Path.Combine(_dir.Path, "absent.yaml"), new Dictionary<string, string?>()));
 
+    [Fact]
+    public async Task Postgres_metadata_takes_its_connection_string_from_the_environment()
+    {
+        SetEnvironment("WHARF__METADATA__KIND", "PostgreS");
+        SetEnvironment("WHARF__METADATA__CONNECTIONSTRING", "Host=db.internal;Username=wharf;Password=secret;Database=wharf");
+        var settings = Settings();
+        Assert.Equal("postgres", settings.MetadataKind);
+        Assert.Equal("Host=db.internal;Username=wharf;Password=secret;Database=wharf", settings.MetadataConnectionString);
+
+        // Composing does not connect: the store is built, and serves as the job leases too.
+        await using var app = WharfHost.Build(_dir.File("wharf.yaml", Yaml), new Dictionary<string, string?> { ["Data"] = _dir.Path });
+        var store = app.Services.GetRequiredService<IMetadataStore>();
+        Assert.IsType<Metadata.Postgres.PostgresMetadataStore>(store);
+        Assert.Same(store, app.Services.GetRequiredService<IJobLeases>());
+    }
+
+    [Fact]
+    public void Postgres_metadata_without_a_connection_string_is_refused_by_name()
+    {
+        SetEnvironment("WHARF__METADATA__KIND", "postgres");
+        var e = Assert.Throws<InvalidOperationException>(() => Settings());
+        Assert.Contains("Metadata:ConnectionString is required when Metadata:Kind is postgres", e.Message);
+        Assert.Contains("WHARF__METADATA__CONNECTIONSTRING", e.Message);
+    }
+
+    [Fact]
+    public void An_unknown_metadata_kind_is_refused()
+    {
+        SetEnvironment("WHARF__METADATA__KIND", "mysql");
+        var e = Assert.Throws<InvalidOperationException>(() => Settings());
+        Assert.Contains("Metadata:Kind must be sqlite or postgres", e.Message);
+    }
+
+    [Fact]
+    public void A_malformed_connection_string_fails_at_start_without_echoing_it()
+    {
+        SetEnvironment("WHARF__METADATA__KIND", "postgres");
+        SetEnvironment("WHARF__METADATA__CONNECTIONSTRING", "Host=db;Password=hunter2;Bogus Key=1");
+        var e = Assert.Throws<ArgumentException>(() => WharfHost.Build(_dir.File("wharf.yaml", Yaml), new Dictionary<string, string?> { ["Data"] = _dir.Path }));
+        Assert.Contains("not a valid PostgreSQL connection string", e.Message);
+        Assert.DoesNotContain("hunter2", e.Message);
+    }
     private static WharfSettings FromFlags(Dictionary<string, string?> flags) =>
         WharfSettings.From(new ConfigurationBuilder().AddInMemoryCollection(flags).Build());
 

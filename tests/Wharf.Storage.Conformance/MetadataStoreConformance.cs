@@ -39,11 +39,15 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
     }
 
     protected Task<ManifestPutResult> PutAsync(string repository, ManifestRecord manifest, string? tag = null,
-        Digest[]? blobs = null, Digest[]? manifests = null) =>
-        Store.PutManifestAsync(new ManifestPut(repository, manifest, tag, blobs ?? [], manifests ?? []), Ct);
+        Digest[]? blobs = null, Digest[]? manifests = null, TagGuard? guard = null) =>
+        Store.PutManifestAsync(new ManifestPut(repository, manifest, tag, blobs ?? [], manifests ?? [], guard), Ct);
 
-    protected async Task StoredAsync(string repository, ManifestRecord manifest, string? tag = null, Digest[]? blobs = null, Digest[]? manifests = null) =>
-        Assert.Equal(new ManifestPutResult(ManifestPutOutcome.Stored), await PutAsync(repository, manifest, tag, blobs, manifests));
+    /// <summary>Protects the tags that start with "v", as an immutable-tag policy "v*" would.</summary>
+    protected static readonly TagGuard VersionsImmutable = new(tag => tag.StartsWith('v'));
+
+    protected async Task StoredAsync(string repository, ManifestRecord manifest, string? tag = null, Digest[]? blobs = null,
+        Digest[]? manifests = null, TagGuard? guard = null) =>
+        Assert.Equal(new ManifestPutResult(ManifestPutOutcome.Stored), await PutAsync(repository, manifest, tag, blobs, manifests, guard));
 
     private async Task<List<string>> AllTagsAsync(string repository, int pageSize)
     {
@@ -59,7 +63,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Migrating_again_is_a_no_op_that_keeps_data()
     {
         await Store.LinkBlobAsync("team/model", TestData.DigestOf("a"), 1, Ct);
@@ -68,7 +72,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(1, await Store.GetLinkedBlobSizeAsync("team/model", TestData.DigestOf("a"), Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Links_are_per_repository_idempotent_and_removable()
     {
         var digest = TestData.DigestOf("layer");
@@ -87,7 +91,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Null(await Store.GetLinkedBlobSizeAsync("team/model", digest, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_stored_manifest_reads_back_exactly()
     {
         var config = TestData.DigestOf("config");
@@ -122,7 +126,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Null(await Store.ResolveTagAsync("team/other", "v1", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Putting_the_same_manifest_again_is_idempotent()
     {
         var manifest = Manifest("m");
@@ -134,7 +138,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Single(await ReadTagHistoryAsync("team/model", "a"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_put_with_a_missing_blob_names_the_first_and_changes_nothing()
     {
         var linked = TestData.DigestOf("linked");
@@ -162,7 +166,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.DoesNotContain("team/new", await Store.ListRepositoriesAsync(null, 100, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_put_with_a_missing_manifest_names_the_first_and_changes_nothing()
     {
         var child = Manifest("child");
@@ -184,7 +188,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(index.Digest, await Store.ResolveTagAsync("team/model", "latest", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Tags_list_in_byte_order_and_page_after_last()
     {
         string[] tags = ["v1.0", "latest", "V2", "_hidden", "1", "v1.0-rc1", "v1.0.1", "a", "Z", "v1.0_x", "0.9"];
@@ -202,7 +206,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Empty(await Store.ListTagsAsync("team/unknown", null, 100, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Moving_and_deleting_a_tag_writes_history()
     {
         var m1 = Manifest("m1");
@@ -214,16 +218,16 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(m2.Digest, await Store.ResolveTagAsync("team/model", "latest", Ct));
         Assert.Equal([(null, m1.Digest), (m1.Digest, m2.Digest)], await ReadTagHistoryAsync("team/model", "latest"));
 
-        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteTagAsync("team/model", "latest", Ct));
-        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteTagAsync("team/model", "latest", Ct));
-        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteTagAsync("team/unknown", "latest", Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteTagAsync("team/model", "latest", null, Ct));
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteTagAsync("team/model", "latest", null, Ct));
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteTagAsync("team/unknown", "latest", null, Ct));
 
         Assert.Null(await Store.ResolveTagAsync("team/model", "latest", Ct));
         Assert.NotNull(await Store.GetManifestAsync("team/model", m2.Digest, Ct)); // the manifest stays
         Assert.Equal([(null, m1.Digest), (m1.Digest, m2.Digest), (m2.Digest, null)], await ReadTagHistoryAsync("team/model", "latest"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Deleting_a_manifest_removes_its_tags_and_only_its_own()
     {
         var doomed = Manifest("doomed");
@@ -233,7 +237,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         await StoredAsync("team/model", kept, "c");
         await StoredAsync("team/other", doomed, "a");
 
-        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", doomed.Digest, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", doomed.Digest, null, Ct));
 
         Assert.Null(await Store.GetManifestAsync("team/model", doomed.Digest, Ct));
         Assert.Equal(["c"], await Store.ListTagsAsync("team/model", null, 10, Ct));
@@ -242,12 +246,12 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(doomed.Digest, await Store.ResolveTagAsync("team/other", "a", Ct));
         Assert.NotNull(await Store.GetManifestAsync("team/other", doomed.Digest, Ct));
 
-        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteManifestAsync("team/model", doomed.Digest, Ct));
-        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteManifestAsync("team/unknown", doomed.Digest, Ct));
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteManifestAsync("team/model", doomed.Digest, null, Ct));
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteManifestAsync("team/unknown", doomed.Digest, null, Ct));
         await StoredAsync("team/model", doomed, "a"); // and it can be pushed again
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Referrers_list_by_subject_with_and_without_an_artifact_type()
     {
         var subject = Manifest("subject");
@@ -276,11 +280,11 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Empty(await Store.ListReferrersAsync("team/unknown", subject.Digest, null, Ct));
         Assert.Empty(await Store.ListReferrersAsync("team/model", sbom.Digest, null, Ct));
 
-        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", signature.Digest, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", signature.Digest, null, Ct));
         Assert.Equal(2, (await Store.ListReferrersAsync("team/model", subject.Digest, null, Ct)).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Referrers_are_listed_before_their_subject_is_pushed()
     {
         var subject = TestData.DigestOf("not pushed yet");
@@ -289,7 +293,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(referrer.Digest, Assert.Single(await Store.ListReferrersAsync("team/model", subject, null, Ct)).Digest);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Repositories_list_in_byte_order_while_they_hold_something()
     {
         string[] names = ["b", "a_b", "a/b", "a.b", "a-b", "a", "team/model"];
@@ -313,7 +317,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.True(await Store.RepositoryExistsAsync("a/b", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Upload_sessions_are_created_read_touched_and_deleted()
     {
         var session = new UploadSession("u1", "team/model", T0, T0);
@@ -330,7 +334,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Null(await Store.GetUploadAsync("u1", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Idle_uploads_list_oldest_first_strictly_before_the_cutoff()
     {
         await Store.CreateUploadAsync(new UploadSession("c", "r", T0, T0.AddHours(2)), Ct);
@@ -345,7 +349,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(["b"], (await Store.ListUploadsIdleSinceAsync(T0.AddMinutes(90), 10, Ct)).Select(s => s.Id));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_puts_to_one_tag_serialize()
     {
         var layer = TestData.DigestOf("layer");
@@ -364,7 +368,7 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(manifests.Select(m => m.Digest.ToString()).Order(), history.Select(h => h.New.ToString()).Order());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_first_writes_create_each_repository_once()
     {
         var names = Enumerable.Range(0, 12).Select(i => $"team/r{i:D2}").ToList();
@@ -379,4 +383,111 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Equal(names, await Store.ListRepositoriesAsync(null, 100, Ct));
         foreach (var name in names) Assert.Equal(4, (await Store.ListTagsAsync(name, null, 100, Ct)).Count);
     }
+
+    [StoreFact]
+    public async Task Annotations_keep_any_text_a_manifest_may_carry()
+    {
+        var annotations = new Dictionary<string, string>
+        {
+            ["nul"] = "a\u0000b",
+            ["emoji"] = "🚢 wharf",
+            ["quotes"] = "\"'\\",
+            ["empty"] = "",
+            ["org.opencontainers.image.description"] = new string('x', 10_000),
+        };
+        var subject = Manifest("subject");
+        var manifest = Manifest("annotated", subject.Digest, "application/vnd.example", annotations);
+        await StoredAsync("team/model", manifest);
+
+        var read = await Store.GetManifestAsync("team/model", manifest.Digest, Ct);
+        Assert.Equal(annotations.OrderBy(p => p.Key), read!.Annotations!.OrderBy(p => p.Key));
+        var referrer = Assert.Single(await Store.ListReferrersAsync("team/model", subject.Digest, null, Ct));
+        Assert.Equal(annotations.OrderBy(p => p.Key), referrer.Annotations!.OrderBy(p => p.Key));
+    }
+
+    [StoreFact]
+    public async Task A_guarded_tag_can_be_created_and_re_put_but_never_moved()
+    {
+        var m1 = Manifest("m1");
+        var m2 = Manifest("m2");
+        await StoredAsync("team/model", m1, "v1", guard: VersionsImmutable);
+        await StoredAsync("team/model", m1, "v1", guard: VersionsImmutable); // the same digest again is fine
+
+        Assert.Equal(new ManifestPutResult(ManifestPutOutcome.TagProtected, Current: m1.Digest),
+            await PutAsync("team/model", m2, "v1", guard: VersionsImmutable));
+
+        Assert.Equal(m1.Digest, await Store.ResolveTagAsync("team/model", "v1", Ct));
+        Assert.Null(await Store.GetManifestAsync("team/model", m2.Digest, Ct)); // nothing of the refused put is stored
+        Assert.Equal([(null, m1.Digest)], await ReadTagHistoryAsync("team/model", "v1"));
+
+        // The guard is the caller's: an unprotected tag moves, and without a guard so does v1.
+        await StoredAsync("team/model", m1, "latest", guard: VersionsImmutable);
+        await StoredAsync("team/model", m2, "latest", guard: VersionsImmutable);
+        Assert.Equal(m2.Digest, await Store.ResolveTagAsync("team/model", "latest", Ct));
+        await StoredAsync("team/model", m2, "v1");
+        Assert.Equal(m2.Digest, await Store.ResolveTagAsync("team/model", "v1", Ct));
+    }
+
+    [StoreFact]
+    public async Task Guarded_deletes_refuse_and_change_nothing()
+    {
+        var release = Manifest("release");
+        var scratch = Manifest("scratch");
+        await StoredAsync("team/model", release, "v1");
+        await StoredAsync("team/model", release, "latest");
+        await StoredAsync("team/model", scratch, "dev");
+
+        Assert.Equal(DeleteOutcome.Protected, await Store.DeleteTagAsync("team/model", "v1", VersionsImmutable, Ct));
+        Assert.Equal(DeleteOutcome.Protected, await Store.DeleteManifestAsync("team/model", release.Digest, VersionsImmutable, Ct));
+        Assert.Equal(release.Digest, await Store.ResolveTagAsync("team/model", "v1", Ct));
+        Assert.Equal(release.Digest, await Store.ResolveTagAsync("team/model", "latest", Ct));
+        Assert.NotNull(await Store.GetManifestAsync("team/model", release.Digest, Ct));
+        Assert.Equal([(null, release.Digest)], await ReadTagHistoryAsync("team/model", "v1"));
+
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteTagAsync("team/model", "v9", VersionsImmutable, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteTagAsync("team/model", "latest", VersionsImmutable, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", scratch.Digest, VersionsImmutable, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", release.Digest, null, Ct));
+        Assert.Equal([(null, release.Digest), (release.Digest, null)], await ReadTagHistoryAsync("team/model", "v1"));
+    }
+
+    [StoreFact]
+    public async Task Concurrent_puts_of_different_manifests_to_a_guarded_tag_have_one_winner()
+    {
+        var manifests = Enumerable.Range(0, 16).Select(i => Manifest($"race{i}")).ToList();
+
+        var results = await Task.WhenAll(manifests.Select(m => Task.Run(() => PutAsync("team/model", m, "v1.0.0", guard: VersionsImmutable))));
+
+        var winner = Assert.Single(results, r => r.Outcome == ManifestPutOutcome.Stored);
+        var tagged = await Store.ResolveTagAsync("team/model", "v1.0.0", Ct);
+        Assert.All(results.Where(r => r != winner), r => Assert.Equal(new ManifestPutResult(ManifestPutOutcome.TagProtected, Current: tagged), r));
+        Assert.Equal([(null, tagged)], await ReadTagHistoryAsync("team/model", "v1.0.0"));
+        Assert.Single((await Store.ListManifestsAsync("team/model", Ct)));
+    }
+
+    [StoreFact]
+    public async Task Manifests_list_with_their_tags_oldest_first()
+    {
+        var subject = TestData.DigestOf("subject");
+        var older = Manifest("older") with { CreatedAt = T0 };
+        var newer = Manifest("newer", subject, "application/vnd.example.sig") with { CreatedAt = T0.AddHours(1) };
+        var index = Manifest("index", mediaType: MediaTypes.OciIndex) with { CreatedAt = T0.AddHours(2) };
+        await StoredAsync("team/model", newer);
+        await StoredAsync("team/model", older, "v2");
+        await StoredAsync("team/model", older, "a");
+        await StoredAsync("team/model", index, "multi", manifests: [older.Digest]);
+        await StoredAsync("team/other", Manifest("elsewhere"), "v1");
+
+        var listed = await Store.ListManifestsAsync("team/model", Ct);
+
+        Assert.Equal([older.Digest, newer.Digest, index.Digest], listed.Select(m => m.Digest));
+        Assert.Equal(["a", "v2"], listed[0].Tags);
+        Assert.Empty(listed[1].Tags);
+        Assert.Equal(subject, listed[1].Subject);
+        Assert.Null(listed[0].Subject);
+        Assert.Equal(T0.AddHours(1), listed[1].CreatedAt);
+        Assert.Equal(MediaTypes.OciIndex, listed[2].MediaType);
+        Assert.Empty(await Store.ListManifestsAsync("team/unknown", Ct));
+    }
 }
+

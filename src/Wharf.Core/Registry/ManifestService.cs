@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Wharf.Core.Policy;
 
 namespace Wharf.Core.Registry;
 
@@ -8,8 +9,10 @@ public sealed record ResolvedManifest(ManifestRecord Manifest, string? Tag);
 /// <summary>
 /// The push and pull rules for manifests: bounded size, digest checked against the reference, a valid
 /// manifest whose every blob and child is already in the repository, stored with its tag in one transaction.
+/// With <paramref name="policies"/>, the versioning policy holds too: aliases move only by promotion, and immutable
+/// tags never move or go (checked by the store inside that transaction).
 /// </summary>
-public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limits, TimeProvider time)
+public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limits, TimeProvider time, PolicyService? policies = null)
 {
     public int MaxBytes => limits.MaxManifestBytes;
 
@@ -29,7 +32,11 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
             manifest.Subject?.Digest, manifest.Annotations, time.GetUtcNow());
         var requiredBlobs = manifest.Blobs.Where(d => !IsForeign(d)).Select(d => d.Digest).Distinct().ToList();
         var requiredManifests = manifest.Manifests.Select(d => d.Digest).Distinct().ToList();
-        var put = new ManifestPut(repository, record, reference.Tag, requiredBlobs, requiredManifests);
+        var policy = reference.Tag is null || policies is null ? null : await policies.EffectiveAsync(repository, ct);
+        if (policy is not null && policy.IsAlias(reference.Tag!))
+            return Denied($"tag {reference.Tag} is an alias ({policy.AliasSource}): it moves only by promotion, "
+                + $"POST /api/v1/repositories/{repository}/promote (wharf promote)");
+        var put = new ManifestPut(repository, record, reference.Tag, requiredBlobs, requiredManifests, policy?.Guard);
 
         var result = await metadata.PutManifestAsync(put, ct);
         // The spec has one code for both: MANIFEST_BLOB_UNKNOWN, "manifest references a manifest or blob unknown
@@ -38,6 +45,8 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
         return result.Outcome switch
         {
             ManifestPutOutcome.Stored => record,
+            ManifestPutOutcome.TagProtected => Denied($"tag {reference.Tag} is immutable ({policy!.ImmutableSource}, pattern "
+                + $"'{policy.ImmutablePattern(reference.Tag!)}') and already points at {result.Current}: push a new tag"),
             ManifestPutOutcome.BlobUnknown => new OciError(OciErrorCode.ManifestBlobUnknown,
                 $"blob {result.Missing} is not in repository {repository}", new { digest = result.Missing?.ToString() }),
             _ => new OciError(OciErrorCode.ManifestBlobUnknown,
@@ -53,11 +62,24 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
         return manifest is null ? null : new ResolvedManifest(manifest, reference.Tag);
     }
 
-    /// <summary>Deleting by digest removes the manifest and its tags; by tag, only the tag.</summary>
-    public Task<DeleteOutcome> DeleteAsync(string repository, ManifestReference reference, CancellationToken ct) =>
-        reference.Digest is { } digest
-            ? metadata.DeleteManifestAsync(repository, digest, ct)
-            : metadata.DeleteTagAsync(repository, reference.Tag!, ct);
+    /// <summary>
+    /// Deleting by digest removes the manifest and its tags; by tag, only the tag. Null when done; else
+    /// MANIFEST_UNKNOWN, or DENIED when an immutable tag would go.
+    /// </summary>
+    public async Task<OciError?> DeleteAsync(string repository, ManifestReference reference, CancellationToken ct)
+    {
+        var policy = policies is null ? null : await policies.EffectiveAsync(repository, ct);
+        var outcome = reference.Digest is { } digest
+            ? await metadata.DeleteManifestAsync(repository, digest, policy?.Guard, ct)
+            : await metadata.DeleteTagAsync(repository, reference.Tag!, policy?.Guard, ct);
+        if (outcome == DeleteOutcome.Deleted) return null;
+        if (outcome == DeleteOutcome.NotFound) return OciErrors.ManifestUnknown(reference.ToString());
+        if (reference.Tag is { } tag)
+            return Denied($"tag {tag} is immutable ({policy!.ImmutableSource}, pattern '{policy.ImmutablePattern(tag)}') and cannot be deleted");
+        var tags = (await metadata.ListManifestsAsync(repository, ct)).FirstOrDefault(m => m.Digest == reference.Digest)?.Tags ?? [];
+        return Denied($"manifest {reference.Digest} carries the immutable tag(s) {string.Join(", ", tags.Where(policy!.IsImmutable))} "
+            + $"({policy.ImmutableSource}) and cannot be deleted");
+    }
 
     /// <summary>The referrers response: an image index of every manifest whose subject is <paramref name="subject"/>.</summary>
     public async Task<byte[]> ReferrersIndexAsync(string repository, Digest subject, string? artifactType, CancellationToken ct)
@@ -67,6 +89,8 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
             r.MediaType, r.Digest.ToString(), r.Size, r.ArtifactType, r.Annotations)).ToList());
         return JsonSerializer.SerializeToUtf8Bytes(index, CoreJson.Wire.ReferrersIndex);
     }
+
+    private static OciError Denied(string message) => new(OciErrorCode.Denied, message);
 
     private OciError TooLarge() => new(OciErrorCode.ManifestTooLarge,
         $"manifest exceeds the registry's limit of {limits.MaxManifestBytes} bytes", new { limit = limits.MaxManifestBytes });

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Wharf.Core;
+using Wharf.Core.Access;
 using Wharf.Core.Registry;
+using Wharf.Server.Auth;
 
 namespace Wharf.Server.Oci;
 
@@ -39,11 +41,27 @@ internal static class ListingHandlers
             await WritePaginationErrorAsync(context);
             return;
         }
-        var metadata = services.Get<IMetadataStore>();
-        var names = n == 0 ? [] : await metadata.ListRepositoriesAsync(last, n + 1, context.RequestAborted);
+        var names = n == 0 ? [] : await VisibleRepositoriesAsync(context, services, last, n + 1);
         var page = names.Take(n).ToList();
         if (names.Count > n) context.Response.Headers.Link = NextLink("/v2/_catalog", n, page[^1]);
         await WriteJsonAsync(context, new Catalog(page), OciJson.Default.Catalog);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> repository names after <paramref name="last"/> that the caller may pull.</summary>
+    private static async Task<List<string>> VisibleRepositoriesAsync(HttpContext context, IServiceProvider services, string? last, int limit)
+    {
+        var metadata = services.Get<IMetadataStore>();
+        var guard = services.Get<AccessGuard>();
+        var visible = new List<string>();
+        while (visible.Count < limit)
+        {
+            var batch = await metadata.ListRepositoriesAsync(last, limit, context.RequestAborted);
+            foreach (var name in batch)
+                if (visible.Count < limit && await guard.MayAsync(context, name, AccessAction.Pull)) visible.Add(name);
+            if (batch.Count < limit) break;
+            last = batch[^1];
+        }
+        return visible;
     }
 
     public static async Task ReferrersAsync(HttpContext context, IServiceProvider services, string name, string reference)

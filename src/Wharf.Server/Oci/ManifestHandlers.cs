@@ -75,10 +75,9 @@ internal static class ManifestHandlers
             await WriteBadReferenceAsync(context, reference, OciErrorCode.ManifestUnknown);
             return;
         }
-        var outcome = await services.Get<ManifestService>().DeleteAsync(name, parsed, context.RequestAborted);
-        if (outcome == DeleteOutcome.NotFound)
+        if (await services.Get<ManifestService>().DeleteAsync(name, parsed, context.RequestAborted) is { } error)
         {
-            await OciHttp.WriteErrorAsync(context, OciErrors.ManifestUnknown(reference));
+            await OciHttp.WriteErrorAsync(context, error);
             return;
         }
         context.Response.StatusCode = StatusCodes.Status202Accepted;

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Wharf.Core;
+using Wharf.Core.Access;
 using Wharf.Core.Registry;
+using Wharf.Server.Auth;
 
 namespace Wharf.Server.Oci;
 
@@ -22,7 +24,9 @@ internal static class UploadHandlers
                 return;
             }
             string? from = query["from"];
-            var mounted = from is null ? null : await uploads.MountAsync(name, from, mountDigest, ct);
+            // Mounting needs pull on the source (push on the target was checked already); without it, a plain session.
+            var mounted = from is null || !await services.Get<AccessGuard>().MayAsync(context, from, AccessAction.Pull)
+                ? null : await uploads.MountAsync(name, from, mountDigest, ct);
             if (mounted is not null)
             {
                 BlobCreated(context, name, mounted.Digest);

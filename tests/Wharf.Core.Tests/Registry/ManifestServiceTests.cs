@@ -155,10 +155,10 @@ public sealed class ManifestServiceTests : RegistryHarness
         await PutAsync(Tag("v1"), content);
         await PutAsync(Tag("v2"), content);
 
-        Assert.Equal(DeleteOutcome.Deleted, await Manifests.DeleteAsync(Repo, Tag("v1"), Ct));
+        Assert.Null(await Manifests.DeleteAsync(Repo, Tag("v1"), Ct));
         Assert.NotNull(await Manifests.GetAsync(Repo, At(digest), Ct));
-        Assert.Equal(DeleteOutcome.Deleted, await Manifests.DeleteAsync(Repo, At(digest), Ct));
+        Assert.Null(await Manifests.DeleteAsync(Repo, At(digest), Ct));
         Assert.Null(await Manifests.GetAsync(Repo, Tag("v2"), Ct));
-        Assert.Equal(DeleteOutcome.NotFound, await Manifests.DeleteAsync(Repo, At(digest), Ct));
+        Assert.Equal(OciErrorCode.ManifestUnknown, (await Manifests.DeleteAsync(Repo, At(digest), Ct))?.Code);
     }
 }

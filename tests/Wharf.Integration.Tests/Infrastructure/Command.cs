@@ -15,6 +15,9 @@ public sealed class Command(ITestOutputHelper output)
 {
     public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
 
+    /// <summary>Written to the next command's standard input (then cleared); by default its input is empty.</summary>
+    public string? StandardInput { get; set; }
+
     /// <summary>Runs and asserts exit code 0.</summary>
     public async Task<CommandResult> RunAsync(string file, params string[] args) => await RunAsync(TimeSpan.FromMinutes(3), file, args);
 
@@ -46,6 +49,11 @@ public sealed class Command(ITestOutputHelper output)
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
         var clock = Stopwatch.StartNew();
         process.Start();
+        if (StandardInput is { } input)
+        {
+            StandardInput = null;
+            await process.StandardInput.WriteAsync(input);
+        }
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -11,6 +11,9 @@ public static class Prerequisites
     /// <summary>The pseudo-tool for tests that must run as root (podman with vfs storage, containerd).</summary>
     public const string Root = "root";
 
+    /// <summary>The pseudo-tool for tests that need the test PostgreSQL server (WHARF_TEST_POSTGRES).</summary>
+    public const string Postgres = "postgres";
+
     public static bool IsCi
     {
         get
@@ -25,7 +28,12 @@ public static class Prerequisites
         // WHARF_E2E_PRETEND_MISSING=skopeo,podman makes tools count as missing, to check the skip/fail rule itself.
         var pretend = (Environment.GetEnvironmentVariable("WHARF_E2E_PRETEND_MISSING") ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return tools.Where(tool => pretend.Contains(tool) || (tool == Root ? !IsRoot : FindOnPath(tool) is null)).ToList();
+        return tools.Where(tool => pretend.Contains(tool) || tool switch
+        {
+            Root => !IsRoot,
+            Postgres => string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TestMetadata.PostgresVariable)),
+            _ => FindOnPath(tool) is null,
+        }).ToList();
     }
 
     /// <summary>Fails the test (with what to install) when a tool is missing; call it first in every such test.</summary>
@@ -39,7 +47,8 @@ public static class Prerequisites
 
     public static string Hint =>
         "Run ./test at the repository root (it installs skopeo, podman, containerd, buildah and curl with apt-get), "
-        + "or install them yourself; podman and containerd tests run as root.";
+        + "or install them yourself; podman and containerd tests run as root; postgres means WHARF_TEST_POSTGRES "
+        + "(eval \"$(scripts/postgres.sh start)\").";
 
     public static string? FindOnPath(string tool)
     {

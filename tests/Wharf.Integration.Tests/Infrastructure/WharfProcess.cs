@@ -19,6 +19,7 @@ public sealed class WharfProcess : IAsyncDisposable
     private readonly bool _ownsDataDir;
     private Process? _process;
     private int _generation;
+    private string? _database;
 
     private WharfProcess(string dataDir, bool ownsDataDir, int port, WharfOptions options)
     {
@@ -43,12 +44,14 @@ public sealed class WharfProcess : IAsyncDisposable
     public static async Task<WharfProcess> StartAsync(WharfOptions? options = null, CancellationToken cancellationToken = default)
     {
         options = TestStorage.Apply(options ?? new WharfOptions());
+        (options, string? database) = await TestMetadata.ApplyAsync(options, cancellationToken);
         bool owns = options.DataDir is null;
         string dataDir = options.DataDir ?? TempDirs.Create("wharf-data");
-        var server = new WharfProcess(dataDir, owns, FreeLoopbackPort(), options);
+        var server = new WharfProcess(dataDir, owns, FreeLoopbackPort(), options) { _database = database };
         try
         {
             await server.LaunchAsync(cancellationToken);
+            if (database is not null) await TestMetadata.CheckMigratedAsync(database, cancellationToken);
         }
         catch
         {
@@ -131,6 +134,7 @@ public sealed class WharfProcess : IAsyncDisposable
             // Already gone.
         }
         if (_ownsDataDir) TempDirs.Delete(DataDir);
+        if (_database is not null) await TestMetadata.DropDatabaseAsync(_database);
     }
 
     private async Task LaunchAsync(CancellationToken cancellationToken)

@@ -18,6 +18,9 @@ internal sealed class TestRegistry : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The host's services: tests reach the stores the server uses.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public string Data { get; }
 
     public string UploadsDirectory => Path.Combine(Data, "uploads");

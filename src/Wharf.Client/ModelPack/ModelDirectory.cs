@@ -1,0 +1,81 @@
+using System.Buffers;
+using Wharf.Core;
+
+namespace Wharf.Client.ModelPack;
+
+/// <summary>One file of a model directory: its '/'-separated relative path, where it is, its size and layer type.</summary>
+public sealed record ModelFile(string RelativePath, string FullPath, long Size, string MediaType)
+{
+    public Digest Digest { get; init; }
+}
+
+/// <summary>Lists a model directory in a fixed order and hashes its files.</summary>
+public static class ModelDirectory
+{
+    /// <summary>
+    /// Regular files under <paramref name="root"/>, sorted by relative path (ordinal), so the same tree always
+    /// gives the same layer order. Hidden entries (name starting with '.') and symbolic links are left out: a link
+    /// could point outside the directory, and hidden files are tool state (.git, .cache), not the model.
+    /// </summary>
+    public static IReadOnlyList<ModelFile> Scan(string root)
+    {
+        var full = Path.GetFullPath(root);
+        if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"model directory '{root}' does not exist");
+        var files = new List<ModelFile>();
+        Walk(new DirectoryInfo(full), "", files);
+        files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        if (files.Count == 0) throw new InvalidOperationException($"model directory '{root}' has no files to push");
+        return files;
+    }
+
+    private static void Walk(DirectoryInfo directory, string prefix, List<ModelFile> files)
+    {
+        foreach (var entry in directory.EnumerateFileSystemInfos())
+        {
+            if (entry.Name.StartsWith('.') || entry.LinkTarget is not null) continue;
+            string relative = prefix + entry.Name;
+            switch (entry)
+            {
+                case DirectoryInfo sub:
+                    Walk(sub, relative + "/", files);
+                    break;
+                case FileInfo file:
+                    files.Add(new ModelFile(relative, file.FullName, file.Length, LayerKinds.MediaTypeFor(relative)));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Hashes every file (at most <paramref name="parallelism"/> at a time); <paramref name="progress"/> gets byte counts.</summary>
+    public static async Task<IReadOnlyList<ModelFile>> HashAsync(IReadOnlyList<ModelFile> files, int parallelism, Action<ModelFile, long>? progress, CancellationToken ct)
+    {
+        var hashed = new ModelFile[files.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+            async (i, token) => hashed[i] = files[i] with { Digest = await HashFileAsync(files[i], progress, token) });
+        return hashed;
+    }
+
+    private static async Task<Digest> HashFileAsync(ModelFile file, Action<ModelFile, long>? progress, CancellationToken ct)
+    {
+        using var hash = Digest.CreateHash(Digest.Sha256);
+        await using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        try
+        {
+            long total = 0;
+            int n;
+            while ((n = await stream.ReadAsync(buffer.AsMemory(0, 1024 * 1024), ct)) > 0)
+            {
+                hash.AppendData(buffer, 0, n);
+                total += n;
+                progress?.Invoke(file, n);
+            }
+            if (total != file.Size) throw new IOException($"{file.RelativePath} changed size while it was read ({file.Size} → {total} bytes)");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return Digest.FromHash(Digest.Sha256, hash.GetHashAndReset());
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using Wharf.Core;
+
+namespace Wharf.Client.ModelPack;
+
+public sealed record PullResult(Digest ManifestDigest, int Files, int Downloaded, int AlreadyPresent, long BytesReceived, long TotalBytes);
+
+/// <summary>A manifest whose file layout cannot be written safely; nothing was written.</summary>
+public sealed class UnsafeArtifactException(string message) : Exception(message);
+
+/// <summary>
+/// <c>wharf pull REF DIR</c>: rebuilds a model directory from a ModelPack (or any artifact whose layers carry
+/// <c>org.cncf.model.filepath</c> or <c>org.opencontainers.image.title</c>). Every path is checked before any
+/// byte is written; every file is verified against its digest; files already there and correct are kept, and a
+/// partial download from an interrupted pull is resumed.
+/// </summary>
+public sealed class ModelPackPuller(OciClient client, ITransferProgress progress, int parallelism = 4)
+{
+    public async Task<PullResult> PullAsync(ImageReference source, string directory, CancellationToken ct = default)
+    {
+        var manifest = await client.GetManifestAsync(source.Repository, source.Reference, ct)
+            ?? throw new RegistryException(HttpStatusCode.NotFound, "MANIFEST_UNKNOWN", $"{source} does not exist");
+        if (manifest.Parsed.IsIndex)
+            throw new UnsafeArtifactException($"{source} is an image index, not a model artifact; pull one of its manifests by digest");
+
+        var plan = Plan(manifest.Parsed.Layers, directory);
+        Directory.CreateDirectory(directory);
+        int downloaded = 0, present = 0;
+        long received = 0;
+        await Parallel.ForEachAsync(plan.OrderByDescending(p => p.Layer.Size), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+            async (item, token) =>
+            {
+                var bar = progress.Start(item.Relative, item.Layer.Size);
+                Directory.CreateDirectory(Path.GetDirectoryName(item.Path)!);
+                // Checked again now that directories exist: a link could have appeared in between.
+                if (SafePaths.Resolve(directory, item.Relative).Problem is { } problem) throw new UnsafeArtifactException(problem);
+                if (await IsPresentAsync(item.Path, item.Layer, token))
+                {
+                    Interlocked.Increment(ref present);
+                    bar.Advance(item.Layer.Size);
+                    bar.Complete("present");
+                    return;
+                }
+                long n = await client.DownloadBlobAsync(source.Repository, item.Layer, item.Path, bar.Advance, token);
+                Interlocked.Add(ref received, n);
+                Interlocked.Increment(ref downloaded);
+                bar.Complete("verified");
+            });
+        return new PullResult(manifest.Digest, plan.Count, downloaded, present, received, plan.Sum(p => p.Layer.Size));
+    }
+
+    private sealed record PlannedFile(string Relative, string Path, Descriptor Layer);
+
+    /// <summary>Every layer's destination, or every reason the manifest cannot be written safely.</summary>
+    private static List<PlannedFile> Plan(IReadOnlyList<Descriptor> layers, string directory)
+    {
+        var plan = new List<PlannedFile>();
+        var problems = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var layer in layers)
+        {
+            string? relative = null;
+            if (layer.Annotations?.TryGetValue(ModelPackTypes.FilePathAnnotation, out var p) == true) relative = p;
+            else if (layer.Annotations?.TryGetValue(ModelPackTypes.TitleAnnotation, out var t) == true) relative = t;
+            if (relative is null)
+            {
+                problems.Add($"layer {layer.Digest} has no {ModelPackTypes.FilePathAnnotation} annotation");
+                continue;
+            }
+            var (path, problem) = SafePaths.Resolve(directory, relative);
+            if (problem is not null)
+            {
+                problems.Add(problem);
+                continue;
+            }
+            if (!seen.Add(path!))
+            {
+                problems.Add($"'{relative}' appears twice");
+                continue;
+            }
+            plan.Add(new PlannedFile(relative, path!, layer));
+        }
+        if (problems.Count > 0)
+            throw new UnsafeArtifactException("refusing to pull: " + string.Join("; ", problems));
+        return plan;
+    }
+
+    private static async Task<bool> IsPresentAsync(string path, Descriptor layer, CancellationToken ct)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists || info.Length != layer.Size) return false;
+        using var hash = layer.Digest.CreateHash();
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var buffer = new byte[1024 * 1024];
+        int n;
+        while ((n = await stream.ReadAsync(buffer, ct)) > 0) hash.AppendData(buffer, 0, n);
+        return Digest.FromHash(layer.Digest.Algorithm, hash.GetHashAndReset()) == layer.Digest;
+    }
+}

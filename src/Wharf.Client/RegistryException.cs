@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Wharf.Client;
+
+/// <summary>A registry said no: the HTTP status, the OCI error code when the body had one, and its message.</summary>
+public sealed class RegistryException(HttpStatusCode status, string? code, string message) : Exception(message)
+{
+    public HttpStatusCode Status { get; } = status;
+
+    /// <summary>The first OCI error code of the body (e.g. MANIFEST_UNKNOWN, DENIED), when there was one.</summary>
+    public string? Code { get; } = code;
+
+    private const int MaxErrorBody = 64 * 1024;
+
+    /// <summary>Builds the exception from an error response, reading at most 64 KiB of its body.</summary>
+    public static async Task<RegistryException> FromResponseAsync(HttpResponseMessage response, string what, CancellationToken ct)
+    {
+        string? code = null;
+        string? detail = null;
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            var buffer = new byte[MaxErrorBody];
+            int read = 0, n;
+            while (read < buffer.Length && (n = await body.ReadAsync(buffer.AsMemory(read), ct)) > 0) read += n;
+            if (read > 0)
+            {
+                try
+                {
+                    using var json = JsonDocument.Parse(buffer.AsMemory(0, read));
+                    if (json.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
+                        && errors.GetArrayLength() > 0)
+                    {
+                        var first = errors[0];
+                        code = first.TryGetProperty("code", out var c) ? c.GetString() : null;
+                        detail = first.TryGetProperty("message", out var m) ? m.GetString() : null;
+                    }
+                }
+                catch (JsonException)
+                {
+                    detail = System.Text.Encoding.UTF8.GetString(buffer, 0, Math.Min(read, 300)).Trim();
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            // The body could not be read; the status alone has to do.
+        }
+        string statusText = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        string message = $"{what}: {statusText}" + (code is null ? "" : $" {code}") + (string.IsNullOrEmpty(detail) ? "" : $": {detail}");
+        return new RegistryException(response.StatusCode, code, message);
+    }
+}

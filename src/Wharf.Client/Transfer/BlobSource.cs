@@ -1,0 +1,26 @@
+namespace Wharf.Client.Transfer;
+
+/// <summary>Where an upload's bytes come from: opened again at any offset, so a failed chunk can be resent.</summary>
+public abstract class BlobSource
+{
+    public abstract Stream OpenAt(long offset);
+
+    public static BlobSource FromFile(string path) => new FileSource(path);
+
+    public static BlobSource FromBytes(ReadOnlyMemory<byte> bytes) => new BytesSource(bytes);
+
+    private sealed class FileSource(string path) : BlobSource
+    {
+        public override Stream OpenAt(long offset)
+        {
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            stream.Seek(offset, SeekOrigin.Begin);
+            return stream;
+        }
+    }
+
+    private sealed class BytesSource(ReadOnlyMemory<byte> bytes) : BlobSource
+    {
+        public override Stream OpenAt(long offset) => new MemoryStream(bytes[(int)offset..].ToArray(), writable: false);
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Wharf.Core;
+
+namespace Wharf.Metadata.Postgres;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a <see cref="PostgresMetadataStore"/> on <paramref name="connectionString"/> as the
+    /// <see cref="IMetadataStore"/> and <see cref="IJobLeases"/>; it uses the container's <see cref="TimeProvider"/>
+    /// when one is registered. The host calls <see cref="IMetadataStore.MigrateAsync"/> at startup.
+    /// </summary>
+    public static IServiceCollection AddPostgresMetadataStore(this IServiceCollection services, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        PostgresMetadataStore.CheckConnectionString(connectionString); // fail at composition, not on the first request
+        services.AddSingleton(sp => new PostgresMetadataStore(connectionString, sp.GetService<TimeProvider>()));
+        services.AddSingleton<IMetadataStore>(sp => sp.GetRequiredService<PostgresMetadataStore>());
+        services.AddSingleton<IJobLeases>(sp => sp.GetRequiredService<PostgresMetadataStore>());
+        return services;
+    }
+}

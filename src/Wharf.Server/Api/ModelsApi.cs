@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Wharf.Core;
+
+namespace Wharf.Server.Api;
+
+/// <summary>
+/// The /api/v1 models surface (docs/api/openapi.yaml). Repository names contain slashes, so everything under
+/// /api/v1/repositories/ goes through one dispatcher that matches the action from the right, as /v2 does.
+/// </summary>
+public static partial class ModelsApi
+{
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/models", context => WithCatalog(context, SearchEndpoint.HandleAsync));
+        app.MapGet("/api/v1/repositories/{**rest}", (HttpContext context, string rest) => WithCatalog(context, c => DispatchAsync(c, rest)));
+        app.MapGet("/api/v1/openapi.yaml", ServeOpenApiAsync);
+        return app;
+    }
+
+    [GeneratedRegex(@"^(?<repo>.+)/versions/(?<ref>[^/]+)\z", RegexOptions.CultureInvariant)]
+    private static partial Regex VersionRoute();
+
+    [GeneratedRegex(@"^(?<repo>.+)/(?<action>versions|tags|history|diff)\z", RegexOptions.CultureInvariant)]
+    private static partial Regex RepositoryRoute();
+
+    private static Task DispatchAsync(HttpContext context, string rest)
+    {
+        if (VersionRoute().Match(rest) is { Success: true } version)
+        {
+            string repository = version.Groups["repo"].Value;
+            return Reference.IsValidName(repository)
+                ? ModelsVersionEndpoint.HandleAsync(context, repository, version.Groups["ref"].Value)
+                : BadName(context, repository);
+        }
+        if (RepositoryRoute().Match(rest) is { Success: true } route)
+        {
+            string repository = route.Groups["repo"].Value;
+            if (!Reference.IsValidName(repository)) return BadName(context, repository);
+            return route.Groups["action"].Value switch
+            {
+                "versions" => SearchEndpoint.HandleAsync(context, repository),
+                "tags" => ModelsTagsEndpoints.TagsAsync(context, repository),
+                "history" => ModelsTagsEndpoints.HistoryAsync(context, repository),
+                _ => ModelsDiffEndpoint.HandleAsync(context, repository),
+            };
+        }
+        return ModelsHttp.ErrorAsync(context, StatusCodes.Status404NotFound, ModelsHttp.NotFound,
+            $"no API at {context.Request.Path}; see /api/v1/openapi.yaml");
+    }
+
+    /// <summary>Runs the endpoint when the metadata backend has a model catalog, else answers 501.</summary>
+    private static Task WithCatalog(HttpContext context, Func<HttpContext, Task> endpoint) =>
+        context.RequestServices.GetService(typeof(Wharf.Core.Catalog.IModelCatalogStore)) is null
+            ? ModelsHttp.ErrorAsync(context, StatusCodes.Status501NotImplemented, ModelsHttp.Unsupported,
+                "the model catalog is not available on this metadata backend yet")
+            : endpoint(context);
+
+    private static Task BadName(HttpContext context, string repository) =>
+        ModelsHttp.ErrorAsync(context, StatusCodes.Status400BadRequest, ModelsHttp.NameInvalid, $"'{repository}' is not a valid repository name");
+
+    private static async Task ServeOpenApiAsync(HttpContext context)
+    {
+        await using var spec = typeof(ModelsApi).Assembly.GetManifestResourceStream("Wharf.Server.Api.openapi.yaml")
+            ?? throw new InvalidOperationException("the OpenAPI document is not embedded");
+        context.Response.ContentType = "application/yaml";
+        context.Response.ContentLength = spec.Length;
+        await spec.CopyToAsync(context.Response.Body, context.RequestAborted);
+    }
+
+    /// <summary>Resolves a tag or digest in a repository the caller may read; writes the error and returns null otherwise.</summary>
+    internal static async Task<ManifestRecord?> ResolveAsync(HttpContext context, IMetadataStore metadata, string repository, string reference, string what = "reference")
+    {
+        var ct = context.RequestAborted;
+        if (!ManifestReference.TryParse(reference, out var parsed))
+        {
+            await ModelsHttp.BadParameterAsync(context, $"{what} '{reference}' is neither a valid tag nor a valid digest");
+            return null;
+        }
+        // Denied and absent look the same, so a private repository's existence does not leak.
+        if (!await ApiAccess.CanReadAsync(context, repository) || !await metadata.RepositoryExistsAsync(repository, ct))
+        {
+            await ModelsHttp.ErrorAsync(context, StatusCodes.Status404NotFound, ModelsHttp.NameUnknown, $"repository {repository} is not known");
+            return null;
+        }
+        var digest = parsed.Digest ?? await metadata.ResolveTagAsync(repository, parsed.Tag!, ct);
+        var manifest = digest is null ? null : await metadata.GetManifestAsync(repository, digest.Value, ct);
+        if (manifest is null)
+            await ModelsHttp.ErrorAsync(context, StatusCodes.Status404NotFound, ModelsHttp.ManifestUnknown, $"{repository} has no manifest {reference}");
+        return manifest;
+    }
+}

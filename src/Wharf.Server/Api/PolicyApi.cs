@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Wharf.Core.Policy;
+
+namespace Wharf.Server.Api;
+
+/// <summary>
+/// The versioning-policy part of /api/v1: policies of namespaces and repositories, promotions, retention runs.
+/// Repository names hold slashes, so a repository route is one catch-all whose last segment names the action;
+/// its constraint claims only those actions, leaving other /api/v1/repositories/… routes to other modules.
+/// </summary>
+public static class PolicyApi
+{
+    internal const string RepositoryPrefix = "/api/v1/repositories/";
+    internal static readonly string[] RepositoryActions = ["policy", "promote", "promotions", "retention"];
+
+    public static void MapPolicyApi(this WebApplication app)
+    {
+        app.MapMethods("/api/v1/namespaces/{ns}/policy", ["GET"], c => PolicyHandlers.GetAsync(c, NamespaceScope(c)));
+        app.MapMethods("/api/v1/namespaces/{ns}/policy", ["PUT"], c => PolicyHandlers.PutAsync(c, NamespaceScope(c)));
+        app.MapMethods("/api/v1/namespaces/{ns}/retention", ["POST"], c => PolicyRetentionHandlers.RunAsync(c, NamespaceScope(c)));
+
+        var pattern = RoutePatternFactory.Parse(RepositoryPrefix + "{**target}", defaults: null,
+            parameterPolicies: new { target = new RepositoryActionConstraint() });
+        app.Map(pattern, DispatchRepositoryAsync).WithMetadata(new HttpMethodMetadata(["GET", "PUT", "POST"]));
+    }
+
+    private static Task DispatchRepositoryAsync(HttpContext context)
+    {
+        var target = (string)context.Request.RouteValues["target"]!;
+        int slash = target.LastIndexOf('/');
+        var scope = PolicyScope.Repository(target[..slash]);
+        return (context.Request.Method, target[(slash + 1)..]) switch
+        {
+            ("GET", "policy") => PolicyHandlers.GetAsync(context, scope),
+            ("PUT", "policy") => PolicyHandlers.PutAsync(context, scope),
+            ("POST", "promote") => PolicyPromotionHandlers.PromoteAsync(context, scope),
+            ("GET", "promotions") => PolicyPromotionHandlers.HistoryAsync(context, scope),
+            ("POST", "retention") => PolicyRetentionHandlers.RunAsync(context, scope),
+            var (method, action) => ApiErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "UNSUPPORTED",
+                $"{method} is not supported on …/{action}"),
+        };
+    }
+
+    private static PolicyScope NamespaceScope(HttpContext context) => PolicyScope.Namespace((string)context.Request.RouteValues["ns"]!);
+
+    /// <summary>Matches "NAME/ACTION" where ACTION is one of this module's and NAME is not empty.</summary>
+    private sealed class RepositoryActionConstraint : IRouteConstraint
+    {
+        public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection)
+        {
+            if (values[routeKey] is not string target) return false;
+            int slash = target.LastIndexOf('/');
+            return slash > 0 && RepositoryActions.Contains(target[(slash + 1)..], StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Reads a small JSON body whole, refusing one over <paramref name="max"/> bytes.</summary>
+    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max, CancellationToken ct)
+    {
+        if (request.ContentLength > max) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > max) return null;
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Writes a PolicyProblem as its status and error code.</summary>
+    internal static Task WriteProblemAsync(HttpContext context, PolicyProblem problem) => problem.Kind switch
+    {
+        PolicyProblemKind.BadRequest => ApiErrors.BadRequestAsync(context, problem.Message),
+        PolicyProblemKind.NotFound => ApiErrors.NotFoundAsync(context, problem.Message),
+        PolicyProblemKind.Refused => ApiErrors.WriteAsync(context, StatusCodes.Status409Conflict, "DENIED", problem.Message),
+        _ => ApiErrors.WriteAsync(context, StatusCodes.Status409Conflict, "CONFLICT", problem.Message),
+    };
+
+    internal static async Task WriteJsonAsync<T>(HttpContext context, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, int status = 200)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
+    }
+}

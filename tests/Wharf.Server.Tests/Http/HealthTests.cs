@@ -1,0 +1,44 @@
+using System.Net;
+
+namespace Wharf.Server.Tests.Http;
+
+/// <summary>/healthz says the process serves; /readyz says both stores answer, and 503 when one does not.</summary>
+public sealed class HealthTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private TestRegistry _registry = null!;
+
+    public async Task InitializeAsync() => _registry = await TestRegistry.StartAsync(_dir.Path);
+
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task Both_probes_answer_when_the_stores_do()
+    {
+        using var live = await _registry.Client.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        using var ready = await _registry.Client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("ready", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Readiness_fails_when_the_database_is_gone_but_liveness_holds()
+    {
+        // A directory where the database file was: SQLite cannot open it, as if the database server were down.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var database = Path.Combine(_registry.Data, "wharf.db");
+        foreach (var file in Directory.GetFiles(_registry.Data, "wharf.db*")) File.Delete(file);
+        Directory.CreateDirectory(database);
+
+        using var ready = await _registry.Client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("metadata", await ready.Content.ReadAsStringAsync());
+        using var live = await _registry.Client.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+    }
+}

@@ -1,0 +1,29 @@
+using Wharf.Core;
+using Wharf.Core.Policy;
+using Wharf.Metadata.Sqlite;
+
+namespace Wharf.Storage.Conformance;
+
+public sealed class SqlitePolicyStoreTests : PolicyStoreConformance
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "wharf-sqlite-" + Guid.NewGuid().ToString("N"));
+    private SqliteMetadataStore? _store;
+
+    private string DatabasePath => Path.Combine(_directory, "wharf.db");
+
+    protected override Task<(IMetadataStore Metadata, IPolicyStore Policies)> CreateStoresAsync()
+    {
+        _store = new SqliteMetadataStore(DatabasePath);
+        return Task.FromResult<(IMetadataStore, IPolicyStore)>((_store, _store));
+    }
+
+    protected override Task DisposeStoresAsync()
+    {
+        _store?.Dispose();
+        if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    protected override Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string repository, string tag) =>
+        SqliteMetadataStoreTests.ReadTagHistoryAsync(DatabasePath, repository, tag);
+}
