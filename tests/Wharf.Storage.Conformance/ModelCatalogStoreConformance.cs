@@ -135,8 +135,8 @@ public abstract class ModelCatalogStoreConformance : IAsyncLifetime
         var waiting = await PutAsync("team/del", "b");
         var jobs = await ClaimAsync("w1");
         Assert.True(await Catalog.CompleteAsync(jobs.Single(j => j.Digest == indexed.Digest), Version("team/del", indexed.Digest), Ct));
-        Assert.Equal(DeleteOutcome.Deleted, await Metadata.DeleteManifestAsync("team/del", indexed.Digest, Ct));
-        Assert.Equal(DeleteOutcome.Deleted, await Metadata.DeleteManifestAsync("team/del", waiting.Digest, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Metadata.DeleteManifestAsync("team/del", indexed.Digest, null, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Metadata.DeleteManifestAsync("team/del", waiting.Digest, null, Ct));
         Assert.Null(await Catalog.GetVersionAsync("team/del", indexed.Digest, Ct));
         Assert.Null(await Catalog.GetQueuedAsync("team/del", waiting.Digest, Ct));
         // The claim on the deleted row is gone with it; completing it stores nothing.
@@ -189,7 +189,7 @@ public abstract class ModelCatalogStoreConformance : IAsyncLifetime
         var a = await PutAsync("team/hist", "a", "v1");
         var b = await PutAsync("team/hist", "b", "v1");
         await PutAsync("team/hist", "b", "latest");
-        Assert.Equal(DeleteOutcome.Deleted, await Metadata.DeleteTagAsync("team/hist", "latest", Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Metadata.DeleteTagAsync("team/hist", "latest", null, Ct));
         await PutAsync("team/hist", "a", "v0");
 
         var tags = await Catalog.ListTagsAsync("team/hist", Ct);
