@@ -97,7 +97,10 @@ public static class WharfHost
                 services.AddSqliteMetadataStore(settings.DatabasePath).AddSqliteAccessStore(settings.DatabasePath)
                     .AddSqliteModelCatalog(settings.DatabasePath);
                 break;
-            case "postgres": services.AddPostgresMetadataStore(settings.MetadataConnectionString!); break;
+            case "postgres":
+                services.AddPostgresMetadataStore(settings.MetadataConnectionString!)
+                    .AddPostgresModelCatalog(settings.MetadataConnectionString!);
+                break;
             default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite, postgres)");
         }
     }

@@ -75,8 +75,8 @@ public sealed class PostgresMetadataStoreTests : MetadataStoreConformance
             var replica = replicas[i % replicas.Length];
             Assert.Equal(ManifestPutOutcome.Stored,
                 (await replica.PutManifestAsync(new ManifestPut("team/model", m, i % 2 == 0 ? "latest" : "stable", [layer], []), Ct)).Outcome);
-            if (i % 5 == 0) await replica.DeleteTagAsync("team/model", "stable", Ct);
-            if (i % 7 == 0) await replica.DeleteManifestAsync("team/model", m.Digest, Ct);
+            if (i % 5 == 0) await replica.DeleteTagAsync("team/model", "stable", null, Ct);
+            if (i % 7 == 0) await replica.DeleteManifestAsync("team/model", m.Digest, null, Ct);
         }));
         await Task.WhenAll(work);
 
