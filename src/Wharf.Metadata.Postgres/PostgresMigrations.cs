@@ -155,5 +155,67 @@ internal static class PostgresMigrations
         );
         CREATE INDEX promotions_alias ON promotions(repository_id, alias, id);
         """,
+        // 3: the model catalog and its index queue (IModelCatalogStore), and who moved a tag. Self-contained: it
+        // touches only tag_history and manifests of script 1, so it may sit anywhere after it.
+        """
+        ALTER TABLE tag_history ADD COLUMN actor text;
+
+        -- One row per manifest waiting to be indexed. A claim is a lease (claimed_by + claim_expires_at);
+        -- generation grows when a row is re-enqueued, so a job that ran on older state does not remove it.
+        CREATE TABLE index_queue (
+            id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            repository_id     bigint NOT NULL,
+            digest            text COLLATE "C" NOT NULL,
+            generation        bigint NOT NULL DEFAULT 1,
+            due_at            timestamptz NOT NULL,
+            attempts          integer NOT NULL DEFAULT 0,
+            claimed_by        text,
+            claim_expires_at  timestamptz,
+            last_error        text,
+            UNIQUE (repository_id, digest),
+            FOREIGN KEY (repository_id, digest) REFERENCES manifests(repository_id, digest) ON DELETE CASCADE
+        );
+        CREATE INDEX index_queue_due ON index_queue(due_at, id);
+
+        -- Enqueued in the manifest put's own transaction: a stored manifest is never missed by the indexer.
+        -- (ON CONFLICT DO NOTHING on manifests fires no row trigger, so a re-push enqueues nothing.)
+        CREATE FUNCTION manifests_enqueue_index() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO index_queue (repository_id, digest, due_at) VALUES (NEW.repository_id, NEW.digest, NEW.created_at)
+            ON CONFLICT (repository_id, digest) DO NOTHING;
+            RETURN NULL;
+        END;
+        $$;
+        CREATE TRIGGER manifests_enqueue_index AFTER INSERT ON manifests
+            FOR EACH ROW EXECUTE FUNCTION manifests_enqueue_index();
+        INSERT INTO index_queue (repository_id, digest, due_at) SELECT repository_id, digest, created_at FROM manifests
+            ON CONFLICT (repository_id, digest) DO NOTHING;
+
+        CREATE TABLE model_versions (
+            id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            repository_id    bigint NOT NULL,
+            digest           text COLLATE "C" NOT NULL,
+            kind             text COLLATE "C" NOT NULL,
+            status           text NOT NULL,
+            error            text,
+            name             text,
+            format           text COLLATE "C",
+            architecture     text COLLATE "C",
+            parameter_count  bigint,
+            quantization     text COLLATE "C",
+            licenses         text[] COLLATE "C",  -- lowercase; null when none
+            search_text      text COLLATE "C" NOT NULL,
+            metadata_json    text NOT NULL,
+            files_json       text NOT NULL,
+            lineage_json     text,
+            card_json        text,
+            errors_json      text NOT NULL,
+            indexed_at       timestamptz NOT NULL,
+            UNIQUE (repository_id, digest),
+            FOREIGN KEY (repository_id, digest) REFERENCES manifests(repository_id, digest) ON DELETE CASCADE
+        );
+        CREATE INDEX model_versions_kind ON model_versions(kind, id);
+        CREATE INDEX model_versions_params ON model_versions(parameter_count);
+        """,
     ];
 }

@@ -35,3 +35,18 @@ public static class ServiceCollectionExtensions
         return services;
     }
 }
+
+public static class ModelCatalogServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the PostgreSQL <see cref="Wharf.Core.Catalog.IModelCatalogStore"/> on the metadata store's database
+    /// (its tables come with the metadata store's migrations); it uses the container's <see cref="TimeProvider"/>.
+    /// </summary>
+    public static IServiceCollection AddPostgresModelCatalog(this IServiceCollection services, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        PostgresMetadataStore.CheckConnectionString(connectionString);
+        services.AddSingleton<Wharf.Core.Catalog.IModelCatalogStore>(sp => new PostgresModelCatalogStore(connectionString, sp.GetService<TimeProvider>()));
+        return services;
+    }
+}

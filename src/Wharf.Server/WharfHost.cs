@@ -98,7 +98,9 @@ public static class WharfHost
                     .AddSqliteModelCatalog(settings.DatabasePath);
                 break;
             case "postgres":
-                services.AddPostgresMetadataStore(settings.MetadataConnectionString!).AddPostgresAccessStore(settings.MetadataConnectionString!);
+                services.AddPostgresMetadataStore(settings.MetadataConnectionString!)
+                    .AddPostgresAccessStore(settings.MetadataConnectionString!)
+                    .AddPostgresModelCatalog(settings.MetadataConnectionString!);
                 break;
             default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite, postgres)");
         }

@@ -56,7 +56,7 @@ public abstract class ModelCatalogStoreConformance : IAsyncLifetime
     private Task<IReadOnlyList<IndexJob>> ClaimAsync(string worker, int limit = 10, DateTimeOffset? now = null) =>
         Catalog.ClaimAsync(worker, limit, now ?? T0.AddMinutes(1), (now ?? T0.AddMinutes(1)).AddMinutes(5), Ct);
 
-    [Fact]
+    [StoreFact]
     public async Task A_stored_manifest_is_queued_by_its_put_and_indexed_once()
     {
         var manifest = await PutAsync("team/model", "a", "v1");
@@ -81,7 +81,7 @@ public abstract class ModelCatalogStoreConformance : IAsyncLifetime
         Assert.Equal(["v1", "v2"], (await Catalog.GetVersionAsync("team/model", manifest.Digest, Ct))!.Tags);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Two_workers_never_claim_the_same_row_and_an_expired_claim_comes_back()
     {
         for (int i = 0; i < 6; i++) await PutAsync("team/many", "m" + i);
@@ -99,7 +99,7 @@ public abstract class ModelCatalogStoreConformance : IAsyncLifetime
         Assert.True(await Catalog.CompleteAsync(late[0], null, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_row_requeued_while_its_job_runs_is_released_not_dropped()
     {
         var manifest = await PutAsync("team/requeue", "a");
@@ -115,7 +115,7 @@ public abstract class ModelCatalogStoreConformance : IAsyncLifetime
         Assert.Empty(await ClaimAsync("w1", now: DateTimeOffset.UtcNow.AddDays(1)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_retry_waits_for_its_time_and_keeps_the_error()
     {
         var manifest = await PutAsync("team/retry", "a");
@@ -128,7 +128,7 @@ public abstract class ModelCatalogStoreConformance : IAsyncLifetime
         Assert.Equal(2, again.Attempts);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Deleting_a_manifest_removes_its_version_and_queue_row()
     {
         var indexed = await PutAsync("team/del", "a", "v1");
@@ -144,7 +144,7 @@ public abstract class ModelCatalogStoreConformance : IAsyncLifetime
         Assert.Null(await Catalog.GetVersionAsync("team/del", waiting.Digest, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Search_filters_combine_and_page_newest_first()
     {
         var specs = new (string Repo, string Kind, string? Format, string? Arch, long? Params, string? Quant, string[] Licenses, string Search)[]
@@ -183,7 +183,7 @@ public abstract class ModelCatalogStoreConformance : IAsyncLifetime
         Assert.Equal(["vision2/app", "vision/resnet", "nlp/tiny", "nlp/llama-gguf", "nlp/llama"], page1.Concat(page2).Concat(page3).Select(v => v.Repository));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Tags_and_their_history_are_listed_newest_move_first()
     {
         var a = await PutAsync("team/hist", "a", "v1");
