@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Wharf.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -20,15 +22,26 @@ public sealed class PolicyClientTests(ServerFixture fixture, ITestOutputHelper o
         await OciAssert.Status(put, HttpStatusCode.OK);
     }
 
+    private const string TagHistorySql =
+        "SELECT h.old_digest, h.new_digest FROM tag_history h JOIN repositories r ON r.id = h.repository_id WHERE r.name = @r AND h.tag = @t ORDER BY h.id;";
+
+    /// <summary>The tag's history rows, read straight from whichever metadata database the server uses.</summary>
     private async Task<List<(string? Old, string? New)>> TagHistoryAsync(string repo, string tag)
     {
-        var path = Path.Combine(Server.DataDir, "wharf.db");
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await using DbConnection connection = Server.MetadataDatabase is { } database
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString)
+            : new SqliteConnection(new SqliteConnectionStringBuilder
+                { DataSource = Path.Combine(Server.DataDir, "wharf.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT h.old_digest, h.new_digest FROM tag_history h JOIN repositories r ON r.id = h.repository_id WHERE r.name = $r AND h.tag = $t ORDER BY h.id;";
-        command.Parameters.AddWithValue("$r", repo);
-        command.Parameters.AddWithValue("$t", tag);
+        command.CommandText = TagHistorySql;
+        foreach (var (name, value) in new[] { ("@r", repo), ("@t", tag) })
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<(string?, string?)>();
         while (await reader.ReadAsync()) rows.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));

@@ -31,6 +31,9 @@ public sealed class WharfProcess : IAsyncDisposable
     }
 
     public string DataDir { get; }
+
+    /// <summary>The PostgreSQL database the server's metadata lives in, when the tests made it one; null: SQLite in <see cref="DataDir"/>.</summary>
+    public string? MetadataDatabase => _database;
     public int Port { get; }
     public WharfOptions Options { get; }
     public Uri BaseAddress { get; }
