@@ -127,7 +127,7 @@ public sealed class ModelIndexJobTests : IAsyncLifetime
     public async Task A_manifest_deleted_before_its_turn_leaves_nothing_behind()
     {
         var digest = await PushModelAsync("team/gone");
-        Assert.Equal(DeleteOutcome.Deleted, await _metadata.DeleteManifestAsync("team/gone", digest, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await _metadata.DeleteManifestAsync("team/gone", digest, null, Ct));
         await DrainAsync(Job(_blobs, maxAttempts: 3));
         Assert.Null(await _catalog.GetVersionAsync("team/gone", digest, Ct));
         Assert.Empty(await _catalog.SearchAsync(new ModelQuery { Repository = "team/gone" }, Ct));
