@@ -1,13 +1,14 @@
 using System.CommandLine;
 using Wharf.Client;
+using Wharf.Cli.Credentials;
 using Wharf.Client.Auth;
 
 namespace Wharf.Cli;
 
 /// <summary>
 /// The flags every registry command shares: plain HTTP, credentials. Credentials come from, first wins:
-/// --username/--password (or --password-stdin), WHARF_USERNAME/WHARF_PASSWORD, then the auth files other
-/// container tools keep (read-only).
+/// --username/--password (or --password-stdin), WHARF_USERNAME/WHARF_PASSWORD, what `wharf login` saved, then the
+/// auth files other container tools keep (read-only).
 /// </summary>
 internal sealed class RegistryFlags
 {
@@ -37,7 +38,7 @@ internal sealed class RegistryFlags
         if (result.GetValue(PasswordStdin)) password = Console.In.ReadLine()?.TrimEnd('\r', '\n');
         if (user is not null && password is null)
             throw new ArgumentException("--username needs --password or --password-stdin");
-        var given = new StaticCredentials(user is null ? null : new RegistryCredential(user, password!));
-        return new CredentialChain(given, StaticCredentials.FromEnvironment(), ContainerAuthFiles.Default());
+        var given = new StaticCredentials(user is null ? null : new Wharf.Client.Auth.RegistryCredential(user, password!));
+        return new CredentialChain(given, StaticCredentials.FromEnvironment(), new LoginCredentials(CredentialStore.Default()), ContainerAuthFiles.Default());
     }
 }

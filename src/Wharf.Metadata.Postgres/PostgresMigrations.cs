@@ -79,7 +79,83 @@ internal static class PostgresMigrations
             expires_at  timestamptz NOT NULL
         );
         """,
-        // The model catalog and its index queue (IModelCatalogStore), and who moved a tag. Self-contained: it
+        // 2: access control (IAccessStore), versioning policies and promotions (IPolicyStore). Secrets are stored
+        // only as hashes (PHC strings for passwords, SHA-256 for tokens).
+        """
+        CREATE TABLE users (
+            name           text COLLATE "C" PRIMARY KEY,
+            password_hash  text NOT NULL,
+            is_admin       boolean NOT NULL,
+            created_at     timestamptz NOT NULL
+        );
+
+        CREATE TABLE robots (
+            name         text COLLATE "C" PRIMARY KEY,
+            secret_hash  text COLLATE "C" NOT NULL UNIQUE,
+            grants       text NOT NULL,
+            created_at   timestamptz NOT NULL,
+            expires_at   timestamptz,
+            revoked_at   timestamptz,
+            created_by   text NOT NULL
+        );
+
+        CREATE TABLE namespaces (
+            name        text COLLATE "C" PRIMARY KEY,
+            is_public   boolean NOT NULL,
+            created_at  timestamptz NOT NULL
+        );
+
+        CREATE TABLE namespace_members (
+            namespace  text COLLATE "C" NOT NULL REFERENCES namespaces(name) ON DELETE CASCADE,
+            user_name  text COLLATE "C" NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+            role       text NOT NULL,
+            PRIMARY KEY (namespace, user_name)
+        );
+        CREATE INDEX namespace_members_user ON namespace_members(user_name);
+
+        CREATE TABLE refresh_tokens (
+            token_hash  text COLLATE "C" PRIMARY KEY,
+            user_name   text COLLATE "C" NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+            client_id   text NOT NULL,
+            created_at  timestamptz NOT NULL,
+            expires_at  timestamptz NOT NULL
+        );
+        CREATE INDEX refresh_tokens_user ON refresh_tokens(user_name);
+
+        CREATE TABLE audit_log (
+            id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at          timestamptz NOT NULL,
+            subject     text NOT NULL,
+            action      text NOT NULL,
+            repository  text,
+            digest      text,
+            detail      text,
+            address     text,
+            allowed     boolean NOT NULL
+        );
+
+        -- The policy as JSON text, as PolicyJson wrote it (one reader and writer for every backend).
+        CREATE TABLE policies (
+            scope        text COLLATE "C" NOT NULL,  -- 'namespace' or 'repository'
+            name         text COLLATE "C" NOT NULL,
+            policy_json  text NOT NULL,
+            updated_at   timestamptz NOT NULL,
+            PRIMARY KEY (scope, name)
+        );
+
+        CREATE TABLE promotions (
+            id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            repository_id  bigint NOT NULL REFERENCES repositories(id),
+            alias          text COLLATE "C" NOT NULL,
+            from_digest    text COLLATE "C",
+            to_digest      text COLLATE "C" NOT NULL,
+            actor          text NOT NULL,
+            reason         text NOT NULL,
+            at             timestamptz NOT NULL
+        );
+        CREATE INDEX promotions_alias ON promotions(repository_id, alias, id);
+        """,
+        // 3: the model catalog and its index queue (IModelCatalogStore), and who moved a tag. Self-contained: it
         // touches only tag_history and manifests of script 1, so it may sit anywhere after it.
         """
         ALTER TABLE tag_history ADD COLUMN actor text;

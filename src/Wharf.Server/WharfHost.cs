@@ -99,6 +99,7 @@ public static class WharfHost
                 break;
             case "postgres":
                 services.AddPostgresMetadataStore(settings.MetadataConnectionString!)
+                    .AddPostgresAccessStore(settings.MetadataConnectionString!)
                     .AddPostgresModelCatalog(settings.MetadataConnectionString!);
                 break;
             default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite, postgres)");

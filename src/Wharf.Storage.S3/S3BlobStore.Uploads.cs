@@ -45,6 +45,9 @@ public sealed partial class S3BlobStore
         int target = Math.Max(_options.PartSizeFor(parts + 1), filled + 1);
         byte[] buffer = _partBuffers.Rent(target);
         bool tailLoaded = filled == 0, dirty = false;
+        // The tail write that commits a part needs no buffer, so the next part's bytes are received meanwhile;
+        // it is awaited before anything else is written, so the commit points land in order.
+        Task committing = Task.CompletedTask;
         try
         {
             int read;
@@ -61,10 +64,11 @@ public sealed partial class S3BlobStore
                 dirty = true;
                 if (filled < target) continue;
 
+                await committing;
                 await PutAsync(S3Keys.Part(state.Upload, parts + 1), buffer, filled, null, ct);
                 parts++;
                 partsSize += filled;
-                await WriteTailAsync(state.Upload, buffer, 0, parts, partsSize, ct);
+                committing = WriteTailAsync(state.Upload, [], 0, parts, partsSize, ct);
                 filled = 0;
                 dirty = false;
                 target = _options.PartSizeFor(parts + 1);
@@ -74,11 +78,13 @@ public sealed partial class S3BlobStore
                     buffer = _partBuffers.Rent(target);
                 }
             }
+            await committing;
             if (dirty) await WriteTailAsync(state.Upload, buffer, filled, parts, partsSize, ct);
             return partsSize + filled;
         }
         finally
         {
+            await committing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _partBuffers.Return(buffer);
         }
     }

@@ -28,7 +28,7 @@ public abstract class AccessStoreConformance : IAsyncLifetime
     private static RobotRecord Robot(string name, string grants = "team:pull,push", DateTimeOffset? expires = null) =>
         new(name, "sha256-of-" + name, RobotGrant.TryParseList(grants, out var g) ? g : throw new FormatException(grants), T0, expires, null, "admin");
 
-    [Fact]
+    [StoreFact]
     public async Task Users_are_added_once_read_back_and_listed_in_name_order()
     {
         Assert.False(await Store.AnyUserAsync(Ct));
@@ -43,7 +43,7 @@ public abstract class AccessStoreConformance : IAsyncLifetime
         Assert.Equal(["alice", "bob"], (await Store.ListUsersAsync(Ct)).Select(u => u.Name));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_password_hash_changes_only_for_a_known_user()
     {
         await Store.AddUserAsync(User("alice"), Ct);
@@ -52,7 +52,7 @@ public abstract class AccessStoreConformance : IAsyncLifetime
         Assert.Equal(AccessStoreOutcome.NotFound, await Store.SetPasswordHashAsync("nobody", "$argon2id$new", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Removing_a_user_removes_their_memberships_and_refresh_tokens()
     {
         await Store.AddUserAsync(User("alice"), Ct);
@@ -71,7 +71,7 @@ public abstract class AccessStoreConformance : IAsyncLifetime
         Assert.Empty(await Store.ListMembershipsAsync("alice", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Robots_are_found_by_secret_hash_with_their_grants_and_expiry()
     {
         var robot = Robot("ci", "team:pull,push other/model:pull", T0.AddDays(30));
@@ -91,7 +91,7 @@ public abstract class AccessStoreConformance : IAsyncLifetime
         Assert.Equal(RobotGrant.FormatList(found.Grants), RobotGrant.FormatList(byName.Grants));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_revoked_robot_stays_listed_with_the_first_revocation_time()
     {
         await Store.AddRobotAsync(Robot("b"), Ct);
@@ -107,7 +107,7 @@ public abstract class AccessStoreConformance : IAsyncLifetime
         Assert.True(robots[0].IsActive(T0.AddHours(3)));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Namespaces_are_created_once_and_turn_public_and_private()
     {
         Assert.Equal(AccessStoreOutcome.Done, await Store.CreateNamespaceAsync(new NamespaceRecord("team", false, T0), Ct));
@@ -123,7 +123,7 @@ public abstract class AccessStoreConformance : IAsyncLifetime
         Assert.Equal(["abc", "team"], (await Store.ListNamespacesAsync(Ct)).Select(n => n.Name));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Members_get_one_role_per_namespace_which_can_change_and_go()
     {
         await Store.AddUserAsync(User("alice"), Ct);
@@ -148,7 +148,7 @@ public abstract class AccessStoreConformance : IAsyncLifetime
         Assert.Equal([new Membership("lab", "alice", Role.Admin)], await Store.ListMembershipsAsync("alice", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Refresh_tokens_are_found_by_hash_until_they_expire_or_are_removed()
     {
         await Store.AddUserAsync(User("alice"), Ct);
@@ -162,7 +162,7 @@ public abstract class AccessStoreConformance : IAsyncLifetime
         Assert.Equal(AccessStoreOutcome.NotFound, await Store.RemoveRefreshTokenAsync("rt-hash", Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task The_audit_log_pages_newest_first()
     {
         var ids = new List<long>();
@@ -185,7 +185,7 @@ public abstract class AccessStoreConformance : IAsyncLifetime
         Assert.Empty(await Store.ListAuditAsync(null, 0, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Audit_rows_keep_missing_fields_missing()
     {
         long id = await Store.AppendAuditAsync(new AuditEntry(0, T0, "anonymous", AuditActions.Login, null, null, null, null, false), Ct);

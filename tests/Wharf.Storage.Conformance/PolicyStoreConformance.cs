@@ -42,7 +42,7 @@ public abstract class PolicyStoreConformance : IAsyncLifetime
         return manifest;
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Policies_read_back_per_scope_and_are_replaced()
     {
         var policy = new VersioningPolicy(["v*", "semver"], ["staging", "production"], new PromotionRules(["immutable-tag"]),
@@ -65,7 +65,7 @@ public abstract class PolicyStoreConformance : IAsyncLifetime
         Assert.Equal(["prod"], replaced.Aliases);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_promotion_moves_the_alias_writes_history_and_its_record()
     {
         var m1 = await PushAsync("team/model", "m1", "v1");
@@ -90,7 +90,7 @@ public abstract class PolicyStoreConformance : IAsyncLifetime
         Assert.Empty(await Policies.ListPromotionsAsync("team/other", null, 10, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task A_promotion_refuses_an_unknown_target_a_moved_alias_and_is_a_no_op_when_there()
     {
         var m1 = await PushAsync("team/model", "m1", "v1");
@@ -111,7 +111,7 @@ public abstract class PolicyStoreConformance : IAsyncLifetime
         Assert.Single(await Policies.ListPromotionsAsync("team/model", null, 10, Ct));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Concurrent_promotions_from_the_same_state_have_one_winner()
     {
         var targets = new List<ManifestRecord>();

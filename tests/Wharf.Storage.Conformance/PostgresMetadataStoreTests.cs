@@ -33,9 +33,13 @@ public sealed class PostgresMetadataStoreTests : MetadataStoreConformance
         return store;
     }
 
-    protected override async Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string repository, string tag)
+    protected override Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string repository, string tag) =>
+        ReadTagHistoryAsync(ConnectionString, repository, tag);
+
+    /// <summary>The tag's history rows in the order they were written, read straight from the database.</summary>
+    internal static async Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string connectionString, string repository, string tag)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             """

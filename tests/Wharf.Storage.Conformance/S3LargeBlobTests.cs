@@ -7,10 +7,9 @@ namespace Wharf.Storage.Conformance;
 
 /// <summary>
 /// A blob larger than S3's 5 GB single-copy limit, generated and streamed (never in memory), committed through
-/// the multipart-copy path. Minutes of I/O, so it runs when WHARF_TEST_S3_LARGE is set (./test sets it in CI).
+/// the multipart-copy path. It takes about 7 minutes on the shared 2-core machine (append ~260 s, commit ~150 s),
+/// longer than ./test's 5-minute hang guard allows one test, so it runs only when asked: WHARF_TEST_S3_LARGE=1.
 /// </summary>
-[NeedsEnvironment(TestS3.Variable, TestS3.Hint)]
-[NeedsEnvironment(Variable, "Set WHARF_TEST_S3_LARGE=1 to run it (CI does, through ./test).")]
 public sealed class S3LargeBlobTests(ITestOutputHelper output) : IAsyncLifetime
 {
     public const string Variable = "WHARF_TEST_S3_LARGE";
@@ -27,10 +26,9 @@ public sealed class S3LargeBlobTests(ITestOutputHelper output) : IAsyncLifetime
 
     public Task DisposeAsync() => TestS3.DeletePrefixAsync(_options);
 
-    [StoreFact]
+    [LargeS3Fact]
     public async Task A_6_GiB_blob_commits_through_multipart_copy()
     {
-        NeedsEnvironmentAttribute.Require(GetType(), Variable);
         using var store = new S3BlobStore(_options, S3ClientFactory.Create(_options));
         var ct = CancellationToken.None;
         const ulong Seed = 0x5EED;
@@ -63,5 +61,16 @@ public sealed class S3LargeBlobTests(ITestOutputHelper output) : IAsyncLifetime
             await range.ReadExactlyAsync(read, ct);
             Assert.Equal(PatternStream.Slice(Seed, at, 4096), read);
         }
+    }
+}
+
+/// <summary>Runs only with WHARF_TEST_S3_LARGE set (then the S3 endpoint must be there too), in CI or not.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class LargeS3FactAttribute : FactAttribute
+{
+    public LargeS3FactAttribute()
+    {
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(S3LargeBlobTests.Variable)))
+            Skip = $"opt-in: set {S3LargeBlobTests.Variable}=1 (and run Swift, e.g. through ./test) to commit a 6 GiB blob through multipart copy";
     }
 }

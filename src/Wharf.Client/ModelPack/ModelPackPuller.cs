@@ -67,6 +67,11 @@ public sealed class ModelPackPuller(OciClient client, ITransferProgress progress
                 problems.Add($"layer {layer.Digest} has no {ModelPackTypes.FilePathAnnotation} annotation");
                 continue;
             }
+            if (IsArchive(layer.MediaType))
+            {
+                problems.Add($"'{relative}' is an archived layer ({layer.MediaType}); this client writes raw layers only");
+                continue;
+            }
             var (path, problem) = SafePaths.Resolve(directory, relative);
             if (problem is not null)
             {
@@ -84,6 +89,14 @@ public sealed class ModelPackPuller(OciClient client, ITransferProgress progress
             throw new UnsafeArtifactException("refusing to pull: " + string.Join("; ", problems));
         return plan;
     }
+
+    /// <summary>
+    /// Tar layers (ModelPack .tar/.tar+gzip/.tar+zstd, KitOps) hold files, not a file: writing their bytes under the
+    /// path would give the user an archive where a weight file should be.
+    /// </summary>
+    private static bool IsArchive(string mediaType) =>
+        mediaType.EndsWith(".tar", StringComparison.Ordinal) || mediaType.Contains(".tar+", StringComparison.Ordinal)
+        || mediaType.Contains("tar.gzip", StringComparison.Ordinal) || mediaType.Contains(".rootfs.", StringComparison.Ordinal);
 
     private static async Task<bool> IsPresentAsync(string path, Descriptor layer, CancellationToken ct)
     {

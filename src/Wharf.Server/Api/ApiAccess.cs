@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Wharf.Core.Access;
+using Wharf.Server.Auth;
 
 namespace Wharf.Server.Api;
 
@@ -12,16 +15,22 @@ public enum ApiAction { Pull, Push, Delete, Admin }
 public static class ApiAccess
 {
     /// <summary>
-    /// True when the caller may do <paramref name="action"/> on <paramref name="repository"/>.
-    /// For now everything is allowed: the access-control merge (branch auth) replaces this body with the real check
-    /// against the caller's scopes.
+    /// True when the caller may do <paramref name="action"/> on <paramref name="repository"/>: the same decision the
+    /// /v2 endpoints make (<see cref="AccessGuard"/>), asked without answering, so a caller that may not sees the
+    /// same "not found" whether or not the repository exists.
     /// </summary>
-    public static ValueTask<bool> AllowsAsync(HttpContext context, string repository, ApiAction action)
+    public static async ValueTask<bool> AllowsAsync(HttpContext context, string repository, ApiAction action)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentException.ThrowIfNullOrEmpty(repository);
-        _ = action;
-        return ValueTask.FromResult(true);
+        var guard = context.RequestServices.GetRequiredService<AccessGuard>();
+        return await guard.MayAsync(context, repository, action switch
+        {
+            ApiAction.Pull => AccessAction.Pull,
+            ApiAction.Push => AccessAction.Push,
+            ApiAction.Delete => AccessAction.Delete,
+            _ => AccessAction.Admin,
+        });
     }
 
     public static ValueTask<bool> CanReadAsync(HttpContext context, string repository) => AllowsAsync(context, repository, ApiAction.Pull);

@@ -15,7 +15,9 @@ public static partial class ModelsApi
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/models", context => WithCatalog(context, SearchEndpoint.HandleAsync));
-        app.MapGet("/api/v1/repositories/{**rest}", (HttpContext context, string rest) => WithCatalog(context, c => DispatchAsync(c, rest)));
+        // After the policy module's repository routes (…/policy, …/promote, …): this catch-all takes the rest.
+        app.MapGet("/api/v1/repositories/{**rest}", (HttpContext context, string rest) => WithCatalog(context, c => DispatchAsync(c, rest)))
+            .WithOrder(1);
         app.MapGet("/api/v1/openapi.yaml", ServeOpenApiAsync);
         return app;
     }

@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Wharf.Core.Access;
+using Wharf.Server.Auth;
 using Wharf.Core.Policy;
 
 namespace Wharf.Server.Api;
@@ -7,26 +10,28 @@ namespace Wharf.Server.Api;
 public enum PolicyRole { Reader, Maintainer, Admin }
 
 /// <summary>
-/// Who is calling and what they may do, for the policy endpoints. Until access control lands everyone is the
-/// local user and may do everything: the auth merge replaces <see cref="Allows"/> and <see cref="Actor"/> with
-/// the token's subject and its scopes, and every endpoint already says what it needs.
+/// Who is calling and what they may do, for the policy endpoints: the same decision as every other endpoint
+/// (<see cref="AccessGuard"/>), with the roles mapped to actions — reader pulls, maintainer deletes and manages
+/// tags, admin manages the namespace's settings.
 /// </summary>
 internal static class PolicyAccess
 {
+    /// <summary>The actor recorded when the registry runs open (no users): there is nobody to name.</summary>
     public const string LocalActor = "local";
 
-    /// <summary>Whether the caller holds <paramref name="role"/> on <paramref name="scope"/>. (Auth merge: check the token's scopes.)</summary>
-    public static bool Allows(HttpContext context, PolicyScope scope, PolicyRole role) => true;
-
-    /// <summary>The name recorded with a promotion. (Auth merge: the authenticated user or robot.)</summary>
-    public static string Actor(HttpContext context) => LocalActor;
-
-    /// <summary>Writes 403 and returns false when the caller lacks <paramref name="role"/>.</summary>
-    public static async Task<bool> RequireAsync(HttpContext context, PolicyScope scope, PolicyRole role)
+    /// <summary>The name recorded with a promotion: the signed-in user or robot.</summary>
+    public static async Task<string> ActorAsync(HttpContext context)
     {
-        if (Allows(context, scope, role)) return true;
-        await ApiErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "DENIED",
-            $"{role.ToString().ToLowerInvariant()} access to {scope} is required");
-        return false;
+        var principal = await context.RequestServices.GetRequiredService<AccessGuard>().PrincipalAsync(context);
+        return string.IsNullOrEmpty(principal.Name) ? LocalActor : principal.Name;
     }
+
+    /// <summary>Answers 401/403 (and returns false) when the caller lacks <paramref name="role"/> on the scope.</summary>
+    public static Task<bool> RequireAsync(HttpContext context, PolicyScope scope, PolicyRole role) =>
+        context.RequestServices.GetRequiredService<AccessGuard>().AuthorizeAsync(context, scope.Name, role switch
+        {
+            PolicyRole.Reader => AccessAction.Pull,
+            PolicyRole.Maintainer => AccessAction.Delete,
+            _ => AccessAction.Admin,
+        });
 }

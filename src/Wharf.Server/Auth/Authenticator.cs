@@ -17,6 +17,13 @@ public sealed partial class Authenticator(IAccessStore store, TokenIssuer tokens
     AuditLog audit, ILogger<Authenticator> log)
 {
     private static readonly object ItemKey = new();
+    private static readonly TimeSpan VerifiedFor = TimeSpan.FromMinutes(1);
+
+    // Basic clients send the password with every request; Argon2 on each would make them slow and the server easy
+    // to overload. A verified password is remembered briefly, keyed by a keyed hash of the pair (never the password),
+    // and only as long as the stored hash is unchanged, so a new password or a removed user counts at once.
+    private readonly byte[] _cacheKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string PasswordHash, DateTimeOffset Until)> _verified = new();
 
     public async Task<Caller> CallerAsync(HttpContext context)
     {
@@ -92,7 +99,15 @@ public sealed partial class Authenticator(IAccessStore store, TokenIssuer tokens
             PasswordHasher.VerifyDecoy(password);
             return null;
         }
-        if (!PasswordHasher.Verify(password, record.PasswordHash)) return null;
+        var now = time.GetUtcNow();
+        var key = Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(user + "\0" + password)));
+        bool remembered = _verified.TryGetValue(key, out var seen) && seen.Until > now && seen.PasswordHash == record.PasswordHash;
+        if (!remembered)
+        {
+            if (!PasswordHasher.Verify(password, record.PasswordHash)) return null;
+            if (_verified.Count > 10_000) _verified.Clear();
+            _verified[key] = (record.PasswordHash, now + VerifiedFor);
+        }
         return await UserPrincipalAsync(record, ct);
     }
 

@@ -101,21 +101,26 @@ public sealed class ConfigurationTests(ITestOutputHelper output)
     {
         await using var server = await WharfProcess.StartAsync(new WharfOptions
         {
-            Environment = new Dictionary<string, string> { ["WHARF__LIMITS__MAXCONCURRENTUPLOADS"] = "1" },
+            Environment = new Dictionary<string, string>
+            {
+                ["WHARF__LIMITS__MAXCONCURRENTUPLOADS"] = "1",
+                // On S3 storage (WHARF_TEST_STORAGE=s3) bytes show in the session a part at a time: the smallest part.
+                ["WHARF__STORAGE__S3__PARTSIZE"] = "5242880",
+            },
         });
         try
         {
             using var http = server.CreateClient();
             var registry = new RegistryClient(http);
             const string repo = "limits/concurrent";
-            var held = Blob.Random(4 * 1024 * 1024);
+            var held = Blob.Random(8 * 1024 * 1024);
             var other = Blob.Random(1000);
 
-            // One upload body in flight (a PATCH), held open after 3 MiB ...
+            // One upload body in flight (a PATCH), held open after 7 MiB ...
             var session = await registry.StartUploadAsync(repo);
             var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var halfway = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var body = new StreamContent(new GatedStream(held.Data, 3 * 1024 * 1024, halfway, gate.Task));
+            var body = new StreamContent(new GatedStream(held.Data, 7 * 1024 * 1024, halfway, gate.Task));
             body.Headers.ContentLength = held.Size;
             body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(MediaType.OctetStream);
             var first = registry.SendAsync(HttpMethod.Patch, session.ToString(), body);

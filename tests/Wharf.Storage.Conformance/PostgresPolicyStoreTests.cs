@@ -1,0 +1,29 @@
+using Wharf.Core;
+using Wharf.Core.Policy;
+using Wharf.Metadata.Postgres;
+
+namespace Wharf.Storage.Conformance;
+
+/// <summary>The policy store suite on PostgreSQL, each test on its own fresh database.</summary>
+[NeedsEnvironment(TestPostgres.Variable, TestPostgres.Hint)]
+public sealed class PostgresPolicyStoreTests : PolicyStoreConformance
+{
+    private string? _connectionString;
+    private PostgresMetadataStore? _store;
+
+    protected override async Task<(IMetadataStore Metadata, IPolicyStore Policies)> CreateStoresAsync()
+    {
+        _connectionString = await TestPostgres.CreateDatabaseAsync(GetType());
+        _store = new PostgresMetadataStore(_connectionString);
+        return (_store, _store);
+    }
+
+    protected override async Task DisposeStoresAsync()
+    {
+        if (_store is not null) await _store.DisposeAsync();
+        if (_connectionString is not null) await TestPostgres.DropDatabaseAsync(GetType(), _connectionString);
+    }
+
+    protected override Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string repository, string tag) =>
+        PostgresMetadataStoreTests.ReadTagHistoryAsync(_connectionString ?? throw new InvalidOperationException("no database yet"), repository, tag);
+}
