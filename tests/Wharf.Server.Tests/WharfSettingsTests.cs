@@ -161,6 +161,8 @@ public sealed class WharfSettingsTests : IDisposable
         var store = app.Services.GetRequiredService<IMetadataStore>();
         Assert.IsType<Metadata.Postgres.PostgresMetadataStore>(store);
         Assert.Same(store, app.Services.GetRequiredService<IJobLeases>());
+        // The model catalog is composed too, so /api/v1 serves and the index job runs on PostgreSQL.
+        Assert.IsType<Metadata.Postgres.PostgresModelCatalogStore>(app.Services.GetRequiredService<Wharf.Core.Catalog.IModelCatalogStore>());
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public static class CatalogModule
             throw new InvalidOperationException("Indexing settings: intervals must be positive, MaxRetryDelay >= RetryDelay, MaxAttempts and BatchSize >= 1");
         services.AddSingleton(options);
         services.AddSingleton<ModelIndexer>();
-        // A metadata backend without a catalog store yet (PostgreSQL, until its catalog lands) serves /v2 as usual;
+        // A metadata backend without a catalog store (both built-in backends have one now) serves /v2 as usual;
         // /api/v1 then answers 501. Call this after the stores are added.
         if (!services.Any(d => d.ServiceType == typeof(IModelCatalogStore))) return services;
         services.AddSingleton<ModelIndexJob>();
