@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Wharf.Cli.Credentials;
+using Wharf.Client.Auth;
 
 namespace Wharf.Cli;
 

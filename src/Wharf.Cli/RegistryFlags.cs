@@ -38,7 +38,7 @@ internal sealed class RegistryFlags
         if (result.GetValue(PasswordStdin)) password = Console.In.ReadLine()?.TrimEnd('\r', '\n');
         if (user is not null && password is null)
             throw new ArgumentException("--username needs --password or --password-stdin");
-        var given = new StaticCredentials(user is null ? null : new Wharf.Client.Auth.RegistryCredential(user, password!));
-        return new CredentialChain(given, StaticCredentials.FromEnvironment(), new LoginCredentials(CredentialStore.Default()), ContainerAuthFiles.Default());
+        var given = new StaticCredentials(user is null ? null : new RegistryCredential(user, password!));
+        return new CredentialChain(given, StaticCredentials.FromEnvironment(), CredentialStore.Default(), ContainerAuthFiles.Default());
     }
 }

@@ -1,10 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Wharf.Client.Auth;
 
 namespace Wharf.Cli.Credentials;
-
-/// <summary>A registry login: the user (or robot) name and its password (or robot secret).</summary>
-public sealed record RegistryCredential(string Username, string Secret);
 
 /// <summary>
 /// The credentials `wharf login` keeps, read by every command that talks to a registry. One JSON file, readable
@@ -13,7 +11,7 @@ public sealed record RegistryCredential(string Username, string Secret);
 /// keyed by the registry's host[:port] as written in image references (lower case). Location:
 /// $WHARF_CREDENTIALS, else $XDG_CONFIG_HOME/wharf/credentials.json, else ~/.config/wharf/credentials.json.
 /// </summary>
-public sealed class CredentialStore(string path)
+public sealed class CredentialStore(string path) : ICredentialProvider
 {
     public string Path { get; } = path;
 
@@ -39,6 +37,9 @@ public sealed class CredentialStore(string path)
         return text.ToLowerInvariant();
     }
 
+    /// <summary>The client commands (push, pull, …) ask the store like any other credential source.</summary>
+    public RegistryCredential? Find(string registry) => Get(registry);
+
     public RegistryCredential? Get(string registry)
     {
         var all = Read();
@@ -50,7 +51,7 @@ public sealed class CredentialStore(string path)
     public void Set(string registry, RegistryCredential credential)
     {
         var all = Read();
-        all[Key(registry)] = new JsonObject { ["username"] = credential.Username, ["secret"] = credential.Secret };
+        all[Key(registry)] = new JsonObject { ["username"] = credential.Username, ["secret"] = credential.Password };
         Write(all);
     }
 
