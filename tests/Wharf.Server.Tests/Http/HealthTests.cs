@@ -8,7 +8,9 @@ public sealed class HealthTests : IAsyncLifetime
     private readonly TempDirectory _dir = new();
     private TestRegistry _registry = null!;
 
-    public async Task InitializeAsync() => _registry = await TestRegistry.StartAsync(_dir.Path);
+    // The database in a folder of its own, so the test can take the folder away (see below).
+    public async Task InitializeAsync() => _registry = await TestRegistry.StartAsync(_dir.Path,
+        new Dictionary<string, string?> { ["Metadata:Path"] = Path.Combine(_dir.Path, "db", "wharf.db") });
 
     public async Task DisposeAsync()
     {
@@ -29,11 +31,12 @@ public sealed class HealthTests : IAsyncLifetime
     [Fact]
     public async Task Readiness_fails_when_the_database_is_gone_but_liveness_holds()
     {
-        // A directory where the database file was: SQLite cannot open it, as if the database server were down.
+        // A file where the database's folder was: SQLite can neither open nor recreate the database (background
+        // jobs keep trying), as if the database server were down.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var database = Path.Combine(_registry.Data, "wharf.db");
-        foreach (var file in Directory.GetFiles(_registry.Data, "wharf.db*")) File.Delete(file);
-        Directory.CreateDirectory(database);
+        var folder = Path.Combine(_dir.Path, "db");
+        Directory.Delete(folder, recursive: true);
+        await File.WriteAllTextAsync(folder, "not a directory");
 
         using var ready = await _registry.Client.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
