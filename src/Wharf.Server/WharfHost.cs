@@ -53,6 +53,7 @@ public static class WharfHost
         services.AddSingleton(TimeProvider.System);
         AddStores(services, settings);
         services.AddSingleton<UploadHashes>();
+        services.AddSingleton<UploadLeases>();
         services.AddSingleton<UploadGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<ManifestService>();
@@ -66,6 +67,7 @@ public static class WharfHost
         services.AddModelCatalog(config);
 
         var app = builder.Build();
+        app.UseTrustedProxies(settings.TrustedProxies);
         app.MapHealth();
         app.MapWharfAuth();
         app.MapOci();

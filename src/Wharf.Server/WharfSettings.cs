@@ -54,6 +54,9 @@ public sealed record WharfSettings
     /// <summary>Log:Format: "text" (one line per event) or "json" (structured, one object per line).</summary>
     public string LogFormat { get; init; } = "text";
 
+    /// <summary>Http:TrustedProxies: load balancers whose X-Forwarded-For/-Proto are believed (see <see cref="Server.TrustedProxies"/>).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
     /// <summary>Auth:* and Tls:* (see <see cref="AuthSettings"/>).</summary>
     public AuthSettings Auth { get; init; } = new();
 
@@ -83,11 +86,16 @@ public sealed record WharfSettings
             UploadExpiryInterval = config.GetValue("Uploads:ExpiryInterval", defaults.UploadExpiryInterval),
             RetentionInterval = config.GetValue("Retention:Interval", defaults.RetentionInterval),
             LogFormat = config["Log:Format"] ?? defaults.LogFormat,
+            TrustedProxies = Server.TrustedProxies.Parse(ListValue(config.GetSection("Http:TrustedProxies"))),
             Auth = AuthSettings.From(config),
         };
         settings.Validate();
         return settings;
     }
+
+    /// <summary>A key given as one string ("a, b") or as a YAML list; the list's items joined.</summary>
+    private static string? ListValue(IConfigurationSection section) =>
+        section.Value ?? string.Join(',', section.GetChildren().Select(child => child.Value));
 
     /// <summary>Refuses settings that would fail later and far from their cause.</summary>
     private void Validate()

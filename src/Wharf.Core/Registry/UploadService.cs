@@ -13,6 +13,7 @@ public sealed class UploadService(
     IBlobStore blobs,
     IMetadataStore metadata,
     UploadHashes hashes,
+    UploadLeases leases,
     RegistryLimits limits,
     TimeProvider time)
 {
@@ -43,7 +44,9 @@ public sealed class UploadService(
         await state.Lock.WaitAsync(ct);
         try
         {
-            return await AppendLockedAsync(repository, id, start, body, state, ct);
+            await using var turn = await leases.AcquireAsync(id, UploadLeases.Wait, ct);
+            if (turn is null) return Busy(id);
+            return await AppendLockedAsync(repository, id, start, body, state, turn.Token);
         }
         finally
         {
@@ -58,6 +61,9 @@ public sealed class UploadService(
         await state.Lock.WaitAsync(ct);
         try
         {
+            await using var turn = await leases.AcquireAsync(id, UploadLeases.Wait, ct);
+            if (turn is null) return Busy(id);
+            ct = turn.Token;
             var appended = await AppendLockedAsync(repository, id, start, lastChunk ?? Stream.Null, state, ct);
             if (!appended.Ok) return appended.Error;
             long size = appended.Value.Size;
@@ -125,6 +131,9 @@ public sealed class UploadService(
         if (!await state.Lock.WaitAsync(0, ct)) return false;
         try
         {
+            // Nor is one whose request runs on another node.
+            await using var turn = await leases.AcquireAsync(id, TimeSpan.Zero, ct);
+            if (turn is null) return false;
             await DiscardAsync(id, ct);
             return true;
         }
@@ -141,6 +150,9 @@ public sealed class UploadService(
         await blobs.DeleteUploadAsync(id, ct);
         await metadata.DeleteUploadAsync(id, ct);
     }
+
+    private static OciError Busy(string id) =>
+        new(OciErrorCode.TooManyRequests, $"upload {id} is busy with another request; retry once it has finished");
 
     private async Task<Result<UploadStatus>> AppendLockedAsync(string repository, string id, long? start, Stream body, UploadHashState state, CancellationToken ct)
     {

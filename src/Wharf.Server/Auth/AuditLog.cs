@@ -28,7 +28,7 @@ public sealed partial class AuditLog(IAccessStore store, TimeProvider time, ILog
         }
     }
 
-    /// <summary>The client's address as the connection shows it.</summary>
+    /// <summary>The client's address: the connection's peer, or the address a trusted proxy forwarded (Http:TrustedProxies).</summary>
     public static string? Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "could not write the audit row for {Action} by {Subject}")]

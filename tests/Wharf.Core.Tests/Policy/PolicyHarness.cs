@@ -45,7 +45,7 @@ public abstract class PolicyHarness : IAsyncLifetime
         _sqlite = new SqliteMetadataStore(Path.Combine(_root, "wharf.db"), Time);
         await _sqlite.MigrateAsync(Ct);
         var limits = new RegistryLimits();
-        Uploads = new UploadService(blobs, Metadata, new UploadHashes(), limits, Time);
+        Uploads = new UploadService(blobs, Metadata, new UploadHashes(), new UploadLeases(_sqlite, Time), limits, Time);
         Policies = new PolicyService(Store, PromotionConditions.BuiltIn);
         Manifests = new ManifestService(Metadata, limits, Time, Policies);
         Promotions = new PromotionService(Metadata, Store, Policies, PromotionConditions.BuiltIn);

@@ -34,7 +34,7 @@ public abstract class RegistryHarness : IAsyncLifetime
         Blobs = new FileSystemBlobStore(_root);
         _sqlite = new SqliteMetadataStore(Path.Combine(_root, "wharf.db"));
         await _sqlite.MigrateAsync(Ct);
-        Uploads = new UploadService(Blobs, Metadata, Hashes, Limits, TimeProvider.System);
+        Uploads = new UploadService(Blobs, Metadata, Hashes, new UploadLeases(_sqlite, TimeProvider.System), Limits, TimeProvider.System);
         Manifests = new ManifestService(Metadata, Limits, TimeProvider.System);
     }
 
@@ -46,7 +46,7 @@ public abstract class RegistryHarness : IAsyncLifetime
     }
 
     /// <summary>Another replica: the same stores, an empty hash cache.</summary>
-    protected UploadService Node() => new(Blobs, Metadata, new UploadHashes(), Limits, TimeProvider.System);
+    protected UploadService Node() => new(Blobs, Metadata, new UploadHashes(), new UploadLeases(_sqlite!, TimeProvider.System), Limits, TimeProvider.System);
 
     protected static byte[] Bytes(int length) => RandomNumberGenerator.GetBytes(length);
 

@@ -14,6 +14,9 @@ public static class Prerequisites
     /// <summary>The pseudo-tool for tests that need the test PostgreSQL server (WHARF_TEST_POSTGRES).</summary>
     public const string Postgres = "postgres";
 
+    /// <summary>The pseudo-tool for tests that need the test S3 endpoint (WHARF_TEST_S3_ENDPOINT, scripts/swift.sh).</summary>
+    public const string S3 = "s3";
+
     public static bool IsCi
     {
         get
@@ -32,6 +35,7 @@ public static class Prerequisites
         {
             Root => !IsRoot,
             Postgres => string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(TestMetadata.PostgresVariable)),
+            S3 => !TestStorage.S3Available,
             _ => FindOnPath(tool) is null,
         }).ToList();
     }
@@ -46,9 +50,9 @@ public static class Prerequisites
     }
 
     public static string Hint =>
-        "Run ./test at the repository root (it installs skopeo, podman, containerd, buildah and curl with apt-get), "
+        "Run ./test at the repository root (it installs skopeo, podman, containerd, buildah, nginx and curl with apt-get), "
         + "or install them yourself; podman and containerd tests run as root; postgres means WHARF_TEST_POSTGRES "
-        + "(eval \"$(scripts/postgres.sh start)\").";
+        + "(eval \"$(scripts/postgres.sh start)\"), s3 means WHARF_TEST_S3_ENDPOINT (eval \"$(scripts/swift.sh start)\").";
 
     public static string? FindOnPath(string tool)
     {

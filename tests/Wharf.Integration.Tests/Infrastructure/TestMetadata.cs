@@ -16,10 +16,14 @@ public static class TestMetadata
     public static bool UsesPostgres =>
         string.Equals(Environment.GetEnvironmentVariable(Variable), "postgres", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The options with the metadata store configured, and the database created for them (null: SQLite).</summary>
-    public static async Task<(WharfOptions Options, string? ConnectionString)> ApplyAsync(WharfOptions options, CancellationToken ct)
+    /// <summary>
+    /// The options with the metadata store configured, and the database created for them (null: SQLite, or a
+    /// database the options already name). Replicas need one shared database, so they get PostgreSQL whatever
+    /// <c>WHARF_TEST_METADATA</c> says.
+    /// </summary>
+    public static async Task<(WharfOptions Options, string? ConnectionString)> ApplyAsync(WharfOptions options, bool forcePostgres, CancellationToken ct)
     {
-        if (!UsesPostgres || options.Environment.ContainsKey("WHARF__METADATA__KIND")) return (options, null);
+        if (!(UsesPostgres || forcePostgres) || options.Environment.ContainsKey("WHARF__METADATA__KIND")) return (options, null);
         string connectionString = await CreateDatabaseAsync(ct);
         var environment = new Dictionary<string, string>(options.Environment)
         {

@@ -1,59 +1,77 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 
 namespace Wharf.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// The real <c>wharf serve</c> process on a free loopback port with its own data folder. It can be killed with
-/// SIGKILL and started again on the same port and data, and it keeps everything the server printed so a failing
-/// test can show it.
+/// The registry the tests talk to: the real <c>wharf serve</c> process on a free loopback port with its own data
+/// folder, or several of them (<see cref="WharfOptions.Replicas"/>, or <c>WHARF_TEST_REPLICAS</c>) on one
+/// PostgreSQL database and one blob store behind nginx, the scale-out shape. Either way the tests see one address.
+/// Replicas can be killed with SIGKILL and started again on the same port and data, and everything they printed is
+/// kept so a failing test can show it.
 /// </summary>
 public sealed class WharfProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-
     private readonly Lock _gate = new();
     private readonly List<string> _log = [];
+    private readonly List<ReplicaProcess> _replicas = [];
     private readonly bool _ownsDataDir;
-    private Process? _process;
-    private int _generation;
+    private NginxBalancer? _balancer;
     private string? _database;
 
-    private WharfProcess(string dataDir, bool ownsDataDir, int port, WharfOptions options)
+    private WharfProcess(string dataDir, bool ownsDataDir, WharfOptions options)
     {
         DataDir = dataDir;
         _ownsDataDir = ownsDataDir;
-        Port = port;
         Options = options;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
     }
 
+    /// <summary>The data folder (of the single server; with replicas, the folder that holds one per replica).</summary>
     public string DataDir { get; }
 
     /// <summary>The PostgreSQL database the server's metadata lives in, when the tests made it one; null: SQLite in <see cref="DataDir"/>.</summary>
     public string? MetadataDatabase => _database;
-    public int Port { get; }
+
+    /// <summary>The port clients use: the server's, or the load balancer's.</summary>
+    public int Port => _balancer?.Port ?? _replicas[0].Port;
     public WharfOptions Options { get; }
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
     /// <summary>host:port, as OCI clients write it in an image reference.</summary>
     public string HostPort => $"127.0.0.1:{Port}";
 
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _replicas.All(r => r.IsRunning);
 
-    /// <summary>Starts a server on a fresh temporary data folder (or <see cref="WharfOptions.DataDir"/>).</summary>
+    /// <summary>Each replica's own address, bypassing the balancer.</summary>
+    public IReadOnlyList<Uri> ReplicaAddresses => _replicas.Select(r => r.BaseAddress).ToList();
+
+    /// <summary>The nginx in front of the replicas; null for a single server.</summary>
+    public NginxBalancer? Balancer => _balancer;
+
+    /// <summary>
+    /// Starts a server on a fresh temporary data folder (or <see cref="WharfOptions.DataDir"/>). With more than one
+    /// replica, the metadata is on PostgreSQL (a fresh database unless the options name one), blobs are in the test
+    /// S3 bucket or one shared folder, the replicas share one token-signing key, and nginx balances between them.
+    /// </summary>
     public static async Task<WharfProcess> StartAsync(WharfOptions? options = null, CancellationToken cancellationToken = default)
     {
-        options = TestStorage.Apply(options ?? new WharfOptions());
-        (options, string? database) = await TestMetadata.ApplyAsync(options, cancellationToken);
+        options ??= new WharfOptions();
+        int replicas = options.Replicas ?? TestCluster.DefaultReplicas;
+        options = TestStorage.Apply(options);
+        (options, string? database) = await TestMetadata.ApplyAsync(options, forcePostgres: replicas > 1, cancellationToken);
         bool owns = options.DataDir is null;
         string dataDir = options.DataDir ?? TempDirs.Create("wharf-data");
-        var server = new WharfProcess(dataDir, owns, FreeLoopbackPort(), options) { _database = database };
+        if (replicas > 1) options = TestCluster.Share(options, dataDir);
+        var server = new WharfProcess(dataDir, owns, options) { _database = database };
         try
         {
-            await server.LaunchAsync(cancellationToken);
+            for (int i = 0; i < replicas; i++)
+            {
+                string replicaDir = replicas == 1 ? dataDir : Directory.CreateDirectory(Path.Combine(dataDir, $"replica-{i + 1}")).FullName;
+                string prefix = replicas == 1 ? "" : $"[r{i + 1}] ";
+                server._replicas.Add(new ReplicaProcess(ReplicaProcess.FreeLoopbackPort(), replicaDir, options, prefix, server.Append));
+            }
+            await server.LaunchAsync(server._replicas, cancellationToken);
+            if (replicas > 1) server._balancer = await NginxBalancer.StartAsync(server._replicas.Select(r => r.Port).ToList(), cancellationToken);
             if (database is not null) await TestMetadata.CheckMigratedAsync(database, cancellationToken);
         }
         catch
@@ -87,33 +105,36 @@ public sealed class WharfProcess : IAsyncDisposable
         lock (_gate) return string.Join('\n', _log.Skip(line));
     }
 
-    /// <summary>SIGKILL: no shutdown hooks, no flushing; the closest thing to pulling the plug.</summary>
+    /// <summary>SIGKILL of every replica: no shutdown hooks, no flushing; the closest thing to pulling the plug.</summary>
     public async Task KillAsync()
     {
-        var process = _process;
-        if (process is null) return;
-        if (!process.HasExited)
-        {
-            Append("[harness] SIGKILL");
-            process.Kill(entireProcessTree: true);
-        }
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        process.Dispose();
-        _process = null;
+        foreach (var replica in _replicas) await replica.KillAsync();
     }
 
-    /// <summary>Starts the server again on the same port and data folder (after <see cref="KillAsync"/>).</summary>
+    /// <summary>Starts every replica again on the same port and data folder (after <see cref="KillAsync"/>).</summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
         await KillAsync();
-        await LaunchAsync(cancellationToken);
+        await LaunchAsync(_replicas, cancellationToken);
+    }
+
+    /// <summary>SIGKILL of one replica; the balancer and the others go on.</summary>
+    public Task KillReplicaAsync(int index) => _replicas[index].KillAsync();
+
+    /// <summary>Starts one (killed) replica again on its port and data folder.</summary>
+    public async Task RestartReplicaAsync(int index, CancellationToken cancellationToken = default)
+    {
+        await _replicas[index].KillAsync();
+        await LaunchAsync([_replicas[index]], cancellationToken);
     }
 
     /// <summary>A client for this server; its requests and answers are written into <see cref="Log"/>.</summary>
-    public HttpClient CreateClient(TimeSpan? timeout = null) => CreateClient(timeout, transcript: true);
+    public HttpClient CreateClient(TimeSpan? timeout = null) => CreateClient(BaseAddress, timeout);
 
-    private HttpClient CreateClient(TimeSpan? timeout, bool transcript)
+    /// <summary>A client for one replica, bypassing the balancer.</summary>
+    public HttpClient CreateReplicaClient(int index, TimeSpan? timeout = null) => CreateClient(_replicas[index].BaseAddress, timeout);
+
+    private HttpClient CreateClient(Uri baseAddress, TimeSpan? timeout)
     {
         var handler = new SocketsHttpHandler
         {
@@ -122,12 +143,21 @@ public sealed class WharfProcess : IAsyncDisposable
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
-        HttpMessageHandler outer = transcript ? new TranscriptHandler(Append) { InnerHandler = handler } : handler;
-        return new HttpClient(outer) { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        return new HttpClient(new TranscriptHandler(Append) { InnerHandler = handler })
+        {
+            BaseAddress = baseAddress,
+            Timeout = timeout ?? TimeSpan.FromSeconds(100),
+        };
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_balancer is not null)
+        {
+            string errors = _balancer.ErrorLog;
+            if (errors.Length > 0) Append("[nginx] " + errors.Replace("\n", "\n[nginx] ", StringComparison.Ordinal));
+            await _balancer.DisposeAsync();
+        }
         try
         {
             await KillAsync();
@@ -140,101 +170,21 @@ public sealed class WharfProcess : IAsyncDisposable
         if (_database is not null) await TestMetadata.DropDatabaseAsync(_database);
     }
 
-    private async Task LaunchAsync(CancellationToken cancellationToken)
+    private async Task LaunchAsync(IEnumerable<ReplicaProcess> replicas, CancellationToken cancellationToken)
     {
-        int generation = Interlocked.Increment(ref _generation);
-        var info = new ProcessStartInfo(WharfBinary.DotNetHost)
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = DataDir,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        info.ArgumentList.Add(WharfBinary.DllPath);
-        info.ArgumentList.Add("serve");
-        info.ArgumentList.Add("--listen");
-        info.ArgumentList.Add($"127.0.0.1:{Port}");
-        info.ArgumentList.Add("--data");
-        info.ArgumentList.Add(DataDir);
-        if (Options.ConfigFile is not null)
-        {
-            info.ArgumentList.Add("--config");
-            info.ArgumentList.Add(Options.ConfigFile);
+            await Task.WhenAll(replicas.Select(r => r.LaunchAsync(cancellationToken)));
         }
-        foreach (string arg in Options.ExtraArguments) info.ArgumentList.Add(arg);
-
-        // The server sees only the configuration the test gives it.
-        foreach (string key in info.Environment.Keys.ToList())
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
-            if (key.StartsWith("WHARF__", StringComparison.OrdinalIgnoreCase) || key.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase))
-                info.Environment.Remove(key);
+            throw new InvalidOperationException($"{e.Message}\n--- server output ---\n{Log}", e);
         }
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (key, value) in Options.Environment) info.Environment[key] = value;
-
-        Append($"[harness] start #{generation}: {info.FileName} {string.Join(' ', info.ArgumentList)}");
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Append("[stderr] " + e.Data); };
-        if (!process.Start()) throw new InvalidOperationException("could not start wharf");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-        Reaper.Track(process);
-
-        await WaitHealthyAsync(process, cancellationToken);
-        Append($"[harness] healthy #{generation}");
-    }
-
-    private async Task WaitHealthyAsync(Process process, CancellationToken cancellationToken)
-    {
-        using var client = CreateClient(TimeSpan.FromSeconds(5), transcript: false);
-        var deadline = Stopwatch.StartNew();
-        string last = "no answer";
-        while (deadline.Elapsed < StartTimeout)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (process.HasExited)
-            {
-                await Task.Delay(200, cancellationToken); // let the output readers drain
-                throw new InvalidOperationException(
-                    $"wharf serve exited with code {process.ExitCode} before it was healthy.\n--- server output ---\n{Log}");
-            }
-            try
-            {
-                using var response = await client.GetAsync("healthz", cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK) return;
-                last = $"/healthz answered {(int)response.StatusCode}";
-            }
-            catch (HttpRequestException e)
-            {
-                last = e.Message;
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                last = "/healthz timed out";
-            }
-            await Task.Delay(100, cancellationToken);
-        }
-        throw new TimeoutException($"wharf serve was not healthy within {StartTimeout.TotalSeconds} s ({last}).\n--- server output ---\n{Log}");
     }
 
     private void Append(string line)
     {
         lock (_gate) _log.Add(line);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
 
@@ -251,6 +201,9 @@ public sealed record WharfOptions
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>How many replicas behind nginx; null: <c>WHARF_TEST_REPLICAS</c>, else one server and no balancer.</summary>
+    public int? Replicas { get; init; }
 }
 
 /// <summary>
@@ -280,44 +233,5 @@ internal sealed class TranscriptHandler(Action<string> append) : DelegatingHandl
         }
         append(line);
         return response;
-    }
-}
-
-/// <summary>Kills every server the tests started if the test host itself goes away.</summary>
-internal static class Reaper
-{
-    private static readonly Lock Gate = new();
-    private static readonly List<Process> Live = [];
-
-    static Reaper()
-    {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
-    }
-
-    public static void Track(Process process)
-    {
-        lock (Gate)
-        {
-            Live.RemoveAll(p => { try { return p.HasExited; } catch (InvalidOperationException) { return true; } });
-            Live.Add(process);
-        }
-    }
-
-    private static void KillAll()
-    {
-        lock (Gate)
-        {
-            foreach (var process in Live)
-            {
-                try
-                {
-                    if (!process.HasExited) process.Kill(entireProcessTree: true);
-                }
-                catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-                {
-                    // Already gone or disposed.
-                }
-            }
-        }
     }
 }

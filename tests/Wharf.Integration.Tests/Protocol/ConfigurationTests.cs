@@ -107,6 +107,8 @@ public sealed class ConfigurationTests(ITestOutputHelper output)
                 // On S3 storage (WHARF_TEST_STORAGE=s3) bytes show in the session a part at a time: the smallest part.
                 ["WHARF__STORAGE__S3__PARTSIZE"] = "5242880",
             },
+            // The limit is per node (each replica protects its own memory and sockets): one server, no balancer.
+            Replicas = 1,
         });
         try
         {
