@@ -144,19 +144,19 @@ def tree_cpu_seconds(roots: set[int], stats: dict[int, tuple[int, float]] | None
     return sum(stats[pid][1] for pid in mine if pid in stats)
 
 
-def backend_pids() -> set[int]:
+def backend_pids() -> dict[str, set[int]]:
     """The scale-out shape's PostgreSQL and Swift (+ memcached) server processes, which run.sh started outside this
     script: their CPU is this benchmark's own work, not other load on the machine."""
-    pids: set[int] = set()
+    pids: dict[str, set[int]] = {"PostgreSQL": set(), "Swift": set()}
     pg = os.environ.get("WHARF_PG_DIR")
     if pg and os.path.exists(f"{pg}/data/postmaster.pid"):
-        pids.add(int(open(f"{pg}/data/postmaster.pid").readline()))
+        pids["PostgreSQL"].add(int(open(f"{pg}/data/postmaster.pid").readline()))
     swift = os.environ.get("WHARF_SWIFT_HOME")
     if swift and os.path.isdir(f"{swift}/run"):
         for f in os.listdir(f"{swift}/run"):
             if f.endswith(".pid"):
                 try:
-                    pids.add(int(open(f"{swift}/run/{f}").read().strip()))
+                    pids["Swift"].add(int(open(f"{swift}/run/{f}").read().strip()))
                 except ValueError:
                     pass
     return pids
@@ -172,7 +172,7 @@ def machine_busy_seconds() -> float:
 def own_busy_seconds() -> float:
     """CPU seconds used by this script and every process under it (live ones, and those already reaped), and in
     the scale-out shape by the PostgreSQL and Swift servers run.sh started for it."""
-    return tree_cpu_seconds({os.getpid()} | (backend_pids() if SCALE_OUT else set()))
+    return tree_cpu_seconds({os.getpid()}.union(*backend_pids().values()) if SCALE_OUT else {os.getpid()})
 
 
 class Noise:
@@ -665,20 +665,19 @@ http {{
     def record(self, measurement: str, who: str, value: float) -> None:
         self.samples.setdefault(measurement, {}).setdefault(who, []).append(value)
 
-    def record_cpu(self, measurement: str, reg: Registry, seconds: float) -> None:
-        self.cpu.setdefault(measurement, {}).setdefault(reg.key, []).append(seconds)
-
     @staticmethod
-    def cpu_mark(reg: Registry) -> tuple[float, float]:
+    def cpu_mark(reg: Registry) -> dict[str, float]:
         """Server CPU seconds so far, and in the scale-out shape those of PostgreSQL and Swift (Wharf's backends)."""
-        backends = tree_cpu_seconds(backend_pids()) if isinstance(reg.proc, Cluster) else 0.0
-        return reg.proc.cpu_seconds(), backends
-
-    def record_cpu_since(self, measurement: str, reg: Registry, mark: tuple[float, float]) -> None:
-        now = self.cpu_mark(reg)
-        self.record_cpu(measurement, reg, now[0] - mark[0])
+        mark = {reg.key: reg.proc.cpu_seconds()}
         if isinstance(reg.proc, Cluster):
-            self.cpu.setdefault(measurement, {}).setdefault("wharf's PostgreSQL + Swift", []).append(now[1] - mark[1])
+            stats = proc_stats()
+            for name, pids in backend_pids().items():
+                mark[f"wharf's {name}"] = tree_cpu_seconds(pids, stats)
+        return mark
+
+    def record_cpu_since(self, measurement: str, reg: Registry, mark: dict[str, float]) -> None:
+        for who, seconds in self.cpu_mark(reg).items():
+            self.cpu.setdefault(measurement, {}).setdefault(who, []).append(seconds - mark[who])
 
     def median(self, measurement: str, who: str) -> float | None:
         v = self.samples.get(measurement, {}).get(who)
@@ -742,9 +741,11 @@ http {{
             raise RuntimeError(f"{reg.label}: PUT chunked -> {code}")
 
     @staticmethod
-    def pull(url: str, expect: int, range_from: int | None = None) -> float:
+    def pull(url: str, expect: int, range_from: int | None = None, headers: list[str] = ()) -> float:
         """GET to /dev/null; returns curl's time_total (seconds)."""
         argv = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{time_total}"]
+        for h in headers:
+            argv += ["-H", h]
         if range_from is not None:
             argv += ["-H", f"Range: bytes={range_from}-"]
         r = subprocess.run(argv + [url], capture_output=True, text=True)
@@ -830,6 +831,31 @@ http {{
                     self.record(label, reg.key, size / t / MB)
                 log(f"{label} run {i + 1}: " + ", ".join(f"{w} {self.samples[label][w][-1]:.0f} MB/s"
                                                         for w in ("ceiling", *(r.key for r in regs))))
+
+    def run_backend_alone(self) -> None:
+        """Scale-out context, not a ceiling: the S3 endpoint's own speed for the same file without Wharf or the
+        balancer — a PUT and a GET of one object through Swift's native API (tempauth token), from curl."""
+        endpoint = os.environ["WHARF_TEST_S3_ENDPOINT"].rstrip("/")
+        code, h = self.curl("GET", endpoint + "/auth/v1.0", headers=[f"X-Auth-User: {os.environ['WHARF_TEST_S3_ACCESS_KEY']}",
+                                                                      f"X-Auth-Key: {os.environ['WHARF_TEST_S3_SECRET_KEY']}"])
+        if code // 100 != 2 or "x-auth-token" not in h:
+            raise RuntimeError(f"Swift tempauth -> {code}")
+        auth = [f"X-Auth-Token: {h['x-auth-token']}"]
+        container = h["x-storage-url"].rstrip("/") + "/" + os.environ["WHARF_TEST_S3_BUCKET"]
+        for i in range(RUNS):
+            path, _ = self.mono[i]
+            url = f"{container}/bench-direct/run{i}"
+            self.warm(path)
+            os.sync()
+            t0 = time.perf_counter()
+            code, _ = self.curl("PUT", url, upload=path, headers=auth)
+            put = BIG / (time.perf_counter() - t0) / MB
+            if code != 201:
+                raise RuntimeError(f"Swift PUT {url} -> {code}")
+            get = BIG / self.pull(url, BIG, headers=auth) / MB
+            self.record("S3 endpoint alone PUT", "swift", put)
+            self.record("S3 endpoint alone GET", "swift", get)
+            log(f"S3 endpoint alone (Swift native API) run {i + 1}: PUT {put:.0f} MB/s, GET {get:.0f} MB/s")
 
     def run_concurrent(self, regs: list[Registry]) -> None:
         m = f"{CONC_N} concurrent {size_label(CONC_SIZE)} pushes"
@@ -1067,7 +1093,9 @@ http {{
         regs = [ref, wharf]
         noise = {}
         for phase, fn in (("ceilings", self.run_ceilings), ("pushes", lambda: self.run_pushes(regs)),
-                          ("pulls", lambda: self.run_pulls(regs, nginx)), ("small requests", lambda: self.run_small(regs, nginx)),
+                          ("pulls", lambda: self.run_pulls(regs, nginx)),
+                          *([("S3 endpoint alone", self.run_backend_alone)] if SCALE_OUT else []),
+                          ("small requests", lambda: self.run_small(regs, nginx)),
                           ("concurrent pushes", lambda: self.run_concurrent(regs)), ("skopeo", lambda: self.run_skopeo(regs))):
             n = Noise()
             fn()
@@ -1124,7 +1152,7 @@ http {{
             rows.append((f"{label}, 5 layers ({sk})", "s", med(label, "ref"), med(label, "wharf"), None, False,
                          "faster than ref", lambda r, w, c: w is not None and r is not None and w < r))
         small, large = MEM_SIZES[0], MEM_SIZES[2]
-        hwm = f"max VmHWM of {REPLICAS} replicas" if SCALE_OUT else "VmHWM"
+        hwm = f"VmHWM; Wharf: max of {REPLICAS} replicas" if SCALE_OUT else "VmHWM"
         rows.append((f"peak memory ({hwm}), {B} push", "MiB", med(f"peak memory, {B} push", "ref"),
                      med(f"peak memory, {B} push", "wharf"), None, False, "≤ 150 MiB",
                      lambda r, w, c: w is not None and w <= 150))
@@ -1231,15 +1259,24 @@ http {{
             f"Memory: each figure is VmHWM of a freshly started server after one monolithic push of that size "
             f"(after start, before any request: Wharf {self.extra.get(f'idle-wharf-{BIG}', 0):.0f} MiB, reference "
             f"{self.extra.get(f'idle-ref-{BIG}', 0):.0f} MiB). Over the whole run above (all workloads, one process each):"
-            f" Wharf {self.extra['whole-run-hwm-wharf']:.0f} MiB, reference {self.extra['whole-run-hwm-ref']:.0f} MiB.",
+            f" Wharf {self.extra['whole-run-hwm-wharf']:.0f} MiB"
+            f"{f' (the largest of its {REPLICAS} replicas)' if SCALE_OUT else ''}, reference "
+            f"{self.extra['whole-run-hwm-ref']:.0f} MiB.",
         ]
         if SCALE_OUT:
+            put, get = med("S3 endpoint alone PUT", "swift"), med("S3 endpoint alone GET", "swift")
+            wput, wget = med(f"push {B} monolithic", "wharf"), med(f"pull {B}", "wharf")
             legend += [
+                "",
+                f"The S3 endpoint alone, for context (not a ceiling): the same {B} file PUT to and GET from Swift "
+                f"through its native API with curl, no Wharf and no balancer: PUT {put:.0f} MB/s, GET {get:.0f} MB/s. "
+                f"Wharf's monolithic push reached {wput / put * 100:.0f} % of that PUT, its pull "
+                f"{wget / get * 100:.0f} % of that GET.",
                 "",
                 f"Scale-out: a fresh cluster means {REPLICAS} new replicas, a new database and a new S3 key prefix. Wharf's "
                 f"memory figures are the largest VmHWM among its {REPLICAS} replicas (the replica that received the PUT); "
                 f"nginx, PostgreSQL and Swift are not counted in them. Wharf's server CPU seconds below are the sum over "
-                f"the replicas and the balancer; PostgreSQL's and Swift's are listed separately. Before a timed pull, "
+                f"the replicas and the balancer; PostgreSQL's and Swift's (with memcached) are listed separately. Before a timed pull, "
                 f"the blob is warmed by one untimed GET through the balancer (Swift's object files are not named after "
                 f"the digest, so they cannot be read directly as the reference's are). Every request crosses the "
                 f"balancer and, for blob bytes, Swift's proxy: two more loopback hops than the reference, on the same "
