@@ -1258,10 +1258,9 @@ http {{
             f"same load generator (GET with wrk, HEAD with ab).",
             f"Memory: each figure is VmHWM of a freshly started server after one monolithic push of that size "
             f"(after start, before any request: Wharf {self.extra.get(f'idle-wharf-{BIG}', 0):.0f} MiB, reference "
-            f"{self.extra.get(f'idle-ref-{BIG}', 0):.0f} MiB). Over the whole run above (all workloads, one process each):"
-            f" Wharf {self.extra['whole-run-hwm-wharf']:.0f} MiB"
-            f"{f' (the largest of its {REPLICAS} replicas)' if SCALE_OUT else ''}, reference "
-            f"{self.extra['whole-run-hwm-ref']:.0f} MiB.",
+            f"{self.extra.get(f'idle-ref-{BIG}', 0):.0f} MiB). Over the whole run above (all workloads, "
+            f"{f'the largest of Wharf’s {REPLICAS} replicas' if SCALE_OUT else 'one process each'}):"
+            f" Wharf {self.extra['whole-run-hwm-wharf']:.0f} MiB, reference {self.extra['whole-run-hwm-ref']:.0f} MiB.",
         ]
         if SCALE_OUT:
             put, get = med("S3 endpoint alone PUT", "swift"), med("S3 endpoint alone GET", "swift")
