@@ -55,7 +55,7 @@ need_gib=42
 # Scale-out: Swift keeps every pushed blob (under the temp dir) next to the inputs, and a 5 GiB blob is
 # assembled by a multipart copy, so briefly held twice.
 if [ "$SHAPE" = scale-out ]; then
-  need_gib=64
+  need_gib=56
   [ "${BENCH_QUICK:-}" = 1 ] && need_gib=14
 fi
 avail_gib=$(( $(df -B1 --output=avail "$TMP_PARENT" | tail -1) / 1073741824 ))
