@@ -52,8 +52,8 @@ command -v dotnet >/dev/null || { echo "the .NET SDK (dotnet) is needed to build
 TMP_PARENT="${BENCH_TMPDIR:-/var/tmp}"
 need_gib=42
 [ "${BENCH_QUICK:-}" = 1 ] && need_gib=8
-# Scale-out: Swift keeps every pushed blob (under the temp dir) next to the inputs, and a 5 GiB blob is
-# assembled by a multipart copy, so briefly held twice.
+# Scale-out: Swift keeps every pushed blob (under the temp dir) next to the inputs, and holds each blob twice
+# while it is committed (the staged parts, then the multipart copy into its final key).
 if [ "$SHAPE" = scale-out ]; then
   need_gib=56
   [ "${BENCH_QUICK:-}" = 1 ] && need_gib=14
