@@ -9,6 +9,8 @@ Environment (all optional):
   BENCH_RUNS=3            repetitions of each throughput measurement (the median is reported)
   BENCH_WRK_SECONDS=10    duration of each wrk / ab run
   BENCH_QUICK=1           small sizes, 1 run, short load runs: checks that the harness works (results/quick.md)
+  BENCH_SHAPE=scale-out   Wharf as three replicas on PostgreSQL + an S3 endpoint behind an nginx balancer
+                          (run.sh starts PostgreSQL and Swift and passes WHARF_TEST_POSTGRES, WHARF_TEST_S3_*)
   BENCH_KEEP=1            keep the temp dir (data, logs) for inspection
 """
 from __future__ import annotations
@@ -40,6 +42,11 @@ QUICK = os.environ.get("BENCH_QUICK") == "1"
 RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "3"))
 LOAD_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "3" if QUICK else "10"))
 KEEP = os.environ.get("BENCH_KEEP") == "1"
+SHAPE = os.environ.get("BENCH_SHAPE") or "default"
+if SHAPE not in ("default", "scale-out"):
+    sys.exit(f"BENCH_SHAPE={SHAPE!r}: known shapes are default and scale-out")
+SCALE_OUT = SHAPE == "scale-out"
+REPLICAS = 3                                           # Wharf processes behind the balancer in the scale-out shape
 
 BIG = 256 * MiB if QUICK else 1 * GiB                 # single push / pull
 CHUNK = 64 * MiB                                       # chunked push PATCH size
@@ -72,10 +79,11 @@ def size_label(n: int) -> str:
 class Proc:
     """A server this script started: killed by its own pid at the end."""
 
-    def __init__(self, name: str, argv: list[str], logfile: str, cwd: str | None = None, pidfile: str | None = None):
+    def __init__(self, name: str, argv: list[str], logfile: str, cwd: str | None = None, pidfile: str | None = None,
+                 env: dict[str, str] | None = None):
         self.name = name
         self.log = open(logfile, "ab")
-        self.popen = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd,
+        self.popen = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd, env=env,
                                       stdin=subprocess.DEVNULL, start_new_session=True)
         self.pid = self.popen.pid
         if pidfile:
@@ -106,15 +114,8 @@ class Proc:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds all cores spent busy since boot (/proc/stat: everything but idle and iowait)."""
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:]]
-    return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
-
-
-def own_busy_seconds() -> float:
-    """CPU seconds used by this script and every process under it (live ones, and those already reaped)."""
+def proc_stats() -> dict[int, tuple[int, float]]:
+    """pid -> (parent pid, user + system CPU seconds of the process and its reaped children) for every process."""
     tck = os.sysconf("SC_CLK_TCK")
     stats: dict[int, tuple[int, float]] = {}
     for entry in os.listdir("/proc"):
@@ -126,8 +127,13 @@ def own_busy_seconds() -> float:
         except OSError:
             continue
         stats[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:15]) / tck)
-    me = os.getpid()
-    total, mine = 0.0, {me}
+    return stats
+
+
+def tree_cpu_seconds(roots: set[int], stats: dict[int, tuple[int, float]] | None = None) -> float:
+    """CPU seconds of the processes in `roots` and all their live descendants (and the children they reaped)."""
+    stats = proc_stats() if stats is None else stats
+    mine = set(roots)
     changed = True
     while changed:
         changed = False
@@ -135,10 +141,38 @@ def own_busy_seconds() -> float:
             if ppid in mine and pid not in mine:
                 mine.add(pid)
                 changed = True
-    for pid in mine:
-        if pid in stats:
-            total += stats[pid][1]
-    return total
+    return sum(stats[pid][1] for pid in mine if pid in stats)
+
+
+def backend_pids() -> dict[str, set[int]]:
+    """The scale-out shape's PostgreSQL and Swift (+ memcached) server processes, which run.sh started outside this
+    script: their CPU is this benchmark's own work, not other load on the machine."""
+    pids: dict[str, set[int]] = {"PostgreSQL": set(), "Swift": set()}
+    pg = os.environ.get("WHARF_PG_DIR")
+    if pg and os.path.exists(f"{pg}/data/postmaster.pid"):
+        pids["PostgreSQL"].add(int(open(f"{pg}/data/postmaster.pid").readline()))
+    swift = os.environ.get("WHARF_SWIFT_HOME")
+    if swift and os.path.isdir(f"{swift}/run"):
+        for f in os.listdir(f"{swift}/run"):
+            if f.endswith(".pid"):
+                try:
+                    pids["Swift"].add(int(open(f"{swift}/run/{f}").read().strip()))
+                except ValueError:
+                    pass
+    return pids
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (/proc/stat: everything but idle and iowait)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def own_busy_seconds() -> float:
+    """CPU seconds used by this script and every process under it (live ones, and those already reaped), and in
+    the scale-out shape by the PostgreSQL and Swift servers run.sh started for it."""
+    return tree_cpu_seconds({os.getpid()}.union(*backend_pids().values()) if SCALE_OUT else {os.getpid()})
 
 
 class Noise:
@@ -175,13 +209,31 @@ def wait_http(url: str, proc: Proc, timeout: float = 60) -> None:
     raise RuntimeError(f"{proc.name} did not answer {url} within {timeout}s")
 
 
+class Cluster:
+    """The scale-out shape's Wharf: replicas behind an nginx balancer, read as one server. CPU time is the sum over
+    the replicas and the balancer (its workers included); memory (VmHWM, VmRSS) is the largest replica's."""
+
+    def __init__(self, name: str, replicas: list[Proc], balancer: Proc):
+        self.name, self.replicas, self.balancer = name, replicas, balancer
+
+    def cpu_seconds(self) -> float:
+        stats = proc_stats()
+        return sum(p.cpu_seconds() for p in self.replicas) + tree_cpu_seconds({self.balancer.pid}, stats)
+
+    def status(self, key: str) -> int:
+        return max(p.status(key) for p in self.replicas)
+
+    def procs(self) -> list[Proc]:
+        return [self.balancer, *self.replicas]
+
+
 @dataclass
 class Registry:
     key: str            # "ref" or "wharf"
     label: str
     base: str           # http://127.0.0.1:PORT
-    data: str           # storage root
-    proc: Proc
+    data: str | None    # storage root on the local disk (None: blobs are in the S3 endpoint)
+    proc: Proc | Cluster
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -205,8 +257,8 @@ class Bench:
 
     # -- processes ------------------------------------------------------------------------------------------
 
-    def start(self, name: str, argv: list[str], cwd: str | None = None) -> Proc:
-        p = Proc(name, argv, os.path.join(self.logs, f"{name}.log"), cwd=cwd, pidfile=self.pidfile)
+    def start(self, name: str, argv: list[str], cwd: str | None = None, env: dict[str, str] | None = None) -> Proc:
+        p = Proc(name, argv, os.path.join(self.logs, f"{name}.log"), cwd=cwd, pidfile=self.pidfile, env=env)
         self.procs.append(p)
         return p
 
@@ -222,7 +274,13 @@ class Bench:
             except Exception as e:  # keep cleaning up
                 log(f"stopping {p.name}: {e}")
 
+    def stop_registry(self, reg: Registry) -> None:
+        for p in (reg.proc.procs() if isinstance(reg.proc, Cluster) else [reg.proc]):
+            self.stop(p)
+
     def start_wharf(self, name: str) -> Registry:
+        if SCALE_OUT:
+            return self.start_cluster(name)
         port = free_port()
         data = os.path.join(self.tmp, name)
         cwd = os.path.join(self.tmp, name + "-cwd")  # empty: no ./wharf.yaml is picked up
@@ -231,6 +289,118 @@ class Bench:
         reg = Registry("wharf", "Wharf", f"http://127.0.0.1:{port}", data, p)
         wait_http(reg.url("/v2/"), p)
         return reg
+
+    # -- the scale-out shape -------------------------------------------------------------------------------------
+
+    def create_database(self, name: str) -> str:
+        """A new empty database on run.sh's PostgreSQL (admin connection string in WHARF_TEST_POSTGRES); returns
+        the Npgsql connection string of it. Each cluster gets its own, so each starts empty like a fresh --data."""
+        admin = os.environ.get("WHARF_TEST_POSTGRES")
+        if not admin:
+            raise RuntimeError("WHARF_TEST_POSTGRES is not set: BENCH_SHAPE=scale-out is run through bench/run.sh")
+        parts = {k.strip().lower(): v.strip() for k, v in (kv.split("=", 1) for kv in admin.split(";") if "=" in kv)}
+        env = dict(os.environ)
+        if "password" in parts:
+            env["PGPASSWORD"] = parts["password"]
+        argv = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", parts.get("host", "127.0.0.1"),
+                "-p", parts.get("port", "5432"), "-U", parts.get("username", "postgres"), "-d", parts.get("database", "postgres"),
+                "-c", f'CREATE DATABASE "{name}"']
+        r = subprocess.run(argv, capture_output=True, text=True, env=env)
+        if r.returncode != 0:
+            raise RuntimeError(f"creating database {name}: {r.stderr.strip()}")
+        return ";".join(f"{k}={v}" for k, v in {**parts, "database": name}.items())
+
+    def token_key(self) -> str:
+        """One EC P-256 signing key shared by every replica (tokens issued by one must verify on the others)."""
+        path = os.path.join(self.tmp, "token-key.pem")
+        if not os.path.exists(path):
+            subprocess.run(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path],
+                           check=True, capture_output=True)
+        return path
+
+    def start_cluster(self, name: str) -> Registry:
+        """REPLICAS Wharf processes on one new PostgreSQL database and a new key prefix in the S3 bucket, behind an
+        nginx round-robin balancer; the Registry's address is the balancer's."""
+        s3 = {k: os.environ.get(f"WHARF_TEST_S3_{k}") for k in ("ENDPOINT", "BUCKET", "REGION", "ACCESS_KEY", "SECRET_KEY")}
+        if not all(s3.values()):
+            raise RuntimeError("WHARF_TEST_S3_* are not set: BENCH_SHAPE=scale-out is run through bench/run.sh")
+        unique = f"{name}_{os.getpid()}_{int(time.time())}"
+        settings = {
+            "WHARF__METADATA__KIND": "postgres",
+            "WHARF__METADATA__CONNECTIONSTRING": self.create_database(f"bench_{unique}".lower()),
+            "WHARF__STORAGE__KIND": "s3",
+            "WHARF__STORAGE__S3__ENDPOINT": s3["ENDPOINT"],
+            "WHARF__STORAGE__S3__BUCKET": s3["BUCKET"],
+            "WHARF__STORAGE__S3__REGION": s3["REGION"],
+            "WHARF__STORAGE__S3__ACCESSKEY": s3["ACCESS_KEY"],
+            "WHARF__STORAGE__S3__SECRETKEY": s3["SECRET_KEY"],
+            "WHARF__STORAGE__S3__FORCEPATHSTYLE": "true",
+            "WHARF__STORAGE__S3__DISABLECHUNKENCODING": "true",  # Swift's s3api rejects aws-chunked bodies
+            "WHARF__STORAGE__S3__PREFIX": f"bench/{unique}",
+            "WHARF__AUTH__TOKENKEY": self.token_key(),
+            "WHARF__HTTP__TRUSTEDPROXIES": "127.0.0.1",
+        }
+        replicas, ports = [], []
+        for i in range(REPLICAS):
+            port = free_port()
+            data = os.path.join(self.tmp, f"{name}-r{i}")
+            cwd = os.path.join(self.tmp, f"{name}-r{i}-cwd")  # empty: no ./wharf.yaml is picked up
+            os.makedirs(cwd, exist_ok=True)
+            replicas.append(self.start(f"{name}-r{i}", ["dotnet", self.wharf_dll, "serve", "--listen", f"127.0.0.1:{port}",
+                                                        "--data", data], cwd=cwd, env={**os.environ, **settings}))
+            ports.append(port)
+            # One at a time: the first one migrates the database.
+            wait_http(f"http://127.0.0.1:{port}/v2/", replicas[-1])
+        balancer, base = self.start_balancer(name, ports)
+        return Registry("wharf", f"Wharf ×{REPLICAS}", base, None, Cluster(name, replicas, balancer))
+
+    def start_balancer(self, name: str, ports: list[int]) -> tuple[Proc, str]:
+        """nginx as the load balancer: round robin, keepalive upstream connections, bodies streamed both ways
+        (no request or response buffering, no size limit), long timeouts for slow large transfers."""
+        port = free_port()
+        prefix = os.path.join(self.tmp, f"{name}-lb")
+        os.makedirs(prefix, exist_ok=True)
+        conf = os.path.join(prefix, "nginx.conf")
+        temps = "\n".join(f"  {k}_temp_path {prefix}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        servers = "\n".join(f"    server 127.0.0.1:{p};" for p in ports)
+        with open(conf, "w") as f:
+            f.write(f"""daemon off;
+master_process on;
+worker_processes auto;
+user root;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  keepalive_requests 1000000;
+{temps}
+  upstream wharf {{
+{servers}
+    keepalive 64;
+  }}
+  server {{
+    listen 127.0.0.1:{port};
+    client_max_body_size 0;
+    proxy_request_buffering off;
+    proxy_buffering off;
+    proxy_http_version 1.1;
+    proxy_read_timeout 1h;
+    proxy_send_timeout 1h;
+    location / {{
+      proxy_pass http://wharf;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+    }}
+  }}
+}}
+""")
+        p = self.start(f"{name}-lb", ["nginx", "-e", f"{prefix}/error.log", "-p", prefix, "-c", conf])
+        base = f"http://127.0.0.1:{port}"
+        wait_http(base + "/v2/", p)
+        return p, base
 
     def start_reference(self, name: str) -> Registry:
         """docker-registry with Debian's packaged config, minus auth, with its own storage and port."""
@@ -463,6 +633,19 @@ http {{
                 while f.readinto(buf):
                     pass
 
+    def warm_stored(self, reg: Registry, repo: str, digests: list[str], size: int | None = None) -> None:
+        """Brings blobs as the registry stores them into the page cache before a timed pull. On the local disk: reads
+        the file. In the S3 endpoint (scale-out), where no file is named after the digest: one untimed GET of the
+        blob through the balancer, which reads Swift's object files the same way the timed pull will."""
+        if reg.data is not None:
+            self.warm(*(self.stored_blob(reg, d, size) for d in digests))
+            return
+        for d in digests:
+            r = subprocess.run(["curl", "-sS", "-f", "-o", "/dev/null", reg.url(f"/v2/{repo}/blobs/{d}")],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                raise RuntimeError(f"{reg.label}: warming GET of {d}: {r.stderr.strip()}")
+
     @staticmethod
     def stored_blob(reg: Registry, digest: str, size: int | None = None) -> str:
         """The file in the registry's storage that holds a blob (to warm it before a pull)."""
@@ -482,8 +665,19 @@ http {{
     def record(self, measurement: str, who: str, value: float) -> None:
         self.samples.setdefault(measurement, {}).setdefault(who, []).append(value)
 
-    def record_cpu(self, measurement: str, reg: Registry, seconds: float) -> None:
-        self.cpu.setdefault(measurement, {}).setdefault(reg.key, []).append(seconds)
+    @staticmethod
+    def cpu_mark(reg: Registry) -> dict[str, float]:
+        """Server CPU seconds so far, and in the scale-out shape those of PostgreSQL and Swift (Wharf's backends)."""
+        mark = {reg.key: reg.proc.cpu_seconds()}
+        if isinstance(reg.proc, Cluster):
+            stats = proc_stats()
+            for name, pids in backend_pids().items():
+                mark[f"wharf's {name}"] = tree_cpu_seconds(pids, stats)
+        return mark
+
+    def record_cpu_since(self, measurement: str, reg: Registry, mark: dict[str, float]) -> None:
+        for who, seconds in self.cpu_mark(reg).items():
+            self.cpu.setdefault(measurement, {}).setdefault(who, []).append(seconds - mark[who])
 
     def median(self, measurement: str, who: str) -> float | None:
         v = self.samples.get(measurement, {}).get(who)
@@ -547,9 +741,11 @@ http {{
             raise RuntimeError(f"{reg.label}: PUT chunked -> {code}")
 
     @staticmethod
-    def pull(url: str, expect: int, range_from: int | None = None) -> float:
+    def pull(url: str, expect: int, range_from: int | None = None, headers: list[str] = ()) -> float:
         """GET to /dev/null; returns curl's time_total (seconds)."""
         argv = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{time_total}"]
+        for h in headers:
+            argv += ["-H", h]
         if range_from is not None:
             argv += ["-H", f"Range: bytes={range_from}-"]
         r = subprocess.run(argv + [url], capture_output=True, text=True)
@@ -583,11 +779,11 @@ http {{
 
     def timed(self, measurement: str, reg: Registry, fn) -> float:
         os.sync()
-        cpu0 = reg.proc.cpu_seconds()
+        mark = self.cpu_mark(reg)
         t0 = time.perf_counter()
         fn()
         dt = time.perf_counter() - t0
-        self.record_cpu(measurement, reg, reg.proc.cpu_seconds() - cpu0)
+        self.record_cpu_since(measurement, reg, mark)
         return dt
 
     def run_pushes(self, regs: list[Registry]) -> None:
@@ -627,14 +823,39 @@ http {{
                 t = self.pull(f"{nginx}/{name}", size, range_from)
                 self.record(label, "ceiling", size / t / MB)
                 for reg in regs:
-                    self.warm(self.stored_blob(reg, digest, BIG))
+                    self.warm_stored(reg, "bench/big", [digest], BIG)
                     os.sync()
-                    cpu0 = reg.proc.cpu_seconds()
+                    mark = self.cpu_mark(reg)
                     t = self.pull(reg.url(f"/v2/bench/big/blobs/{digest}"), size, range_from)
-                    self.record_cpu(label, reg, reg.proc.cpu_seconds() - cpu0)
+                    self.record_cpu_since(label, reg, mark)
                     self.record(label, reg.key, size / t / MB)
                 log(f"{label} run {i + 1}: " + ", ".join(f"{w} {self.samples[label][w][-1]:.0f} MB/s"
                                                         for w in ("ceiling", *(r.key for r in regs))))
+
+    def run_backend_alone(self) -> None:
+        """Scale-out context, not a ceiling: the S3 endpoint's own speed for the same file without Wharf or the
+        balancer — a PUT and a GET of one object through Swift's native API (tempauth token), from curl."""
+        endpoint = os.environ["WHARF_TEST_S3_ENDPOINT"].rstrip("/")
+        code, h = self.curl("GET", endpoint + "/auth/v1.0", headers=[f"X-Auth-User: {os.environ['WHARF_TEST_S3_ACCESS_KEY']}",
+                                                                      f"X-Auth-Key: {os.environ['WHARF_TEST_S3_SECRET_KEY']}"])
+        if code // 100 != 2 or "x-auth-token" not in h:
+            raise RuntimeError(f"Swift tempauth -> {code}")
+        auth = [f"X-Auth-Token: {h['x-auth-token']}"]
+        container = h["x-storage-url"].rstrip("/") + "/" + os.environ["WHARF_TEST_S3_BUCKET"]
+        for i in range(RUNS):
+            path, _ = self.mono[i]
+            url = f"{container}/bench-direct/run{i}"
+            self.warm(path)
+            os.sync()
+            t0 = time.perf_counter()
+            code, _ = self.curl("PUT", url, upload=path, headers=auth)
+            put = BIG / (time.perf_counter() - t0) / MB
+            if code != 201:
+                raise RuntimeError(f"Swift PUT {url} -> {code}")
+            get = BIG / self.pull(url, BIG, headers=auth) / MB
+            self.record("S3 endpoint alone PUT", "swift", put)
+            self.record("S3 endpoint alone GET", "swift", get)
+            log(f"S3 endpoint alone (Swift native API) run {i + 1}: PUT {put:.0f} MB/s, GET {get:.0f} MB/s")
 
     def run_concurrent(self, regs: list[Registry]) -> None:
         m = f"{CONC_N} concurrent {size_label(CONC_SIZE)} pushes"
@@ -734,10 +955,10 @@ http {{
                 targets = [("ceiling", ceiling[k], None)] if i == 0 else []
                 targets += [(reg.key, urls[reg.key][k], reg) for reg in regs]
                 for who, url, reg in targets:
-                    cpu0 = reg.proc.cpu_seconds() if reg else 0
+                    mark = self.cpu_mark(reg) if reg else None
                     rps, p99, problems = self.ab_head(url, LOAD_SECONDS) if hdrs is None else self.wrk(url, LOAD_SECONDS, hdrs)
                     if reg:
-                        self.record_cpu(label, reg, reg.proc.cpu_seconds() - cpu0)
+                        self.record_cpu_since(label, reg, mark)
                     self.record(label + " req/s", who, rps)
                     self.record(label + " p99", who, p99)
                     if problems:
@@ -755,7 +976,7 @@ http {{
                      f"oci:{layout['root']}:latest", dest], check=True))
                 self.record("skopeo copy push", reg.key, dt)
                 out = os.path.join(self.tmp, f"pulled-{reg.key}-{i}")
-                self.warm(*(self.stored_blob(reg, d) for d in layout["digests"]))
+                self.warm_stored(reg, "bench/skopeo", layout["digests"])
                 dt2 = self.timed("skopeo copy pull", reg, lambda: subprocess.run(
                     ["skopeo", "copy", "--quiet", "--retry-times", "0", "--src-tls-verify=false",
                      dest, f"oci:{out}:latest"], check=True))
@@ -784,8 +1005,9 @@ http {{
                                 lambda: self.push_monolithic(reg, "bench/memory", file[0], file[1]))
                 peak = reg.proc.status("VmHWM")
             finally:
-                self.stop(reg.proc)
-                shutil.rmtree(reg.data, ignore_errors=True)
+                self.stop_registry(reg)
+                if reg.data is not None:
+                    shutil.rmtree(reg.data, ignore_errors=True)
             self.record(f"peak memory, {size_label(size)} push", who, peak / MiB)
             self.extra[f"idle-{who}-{size}"] = idle / MiB
             self.record(f"push {size_label(size)} (fresh server, 1 run)", who, size / dt / MB)
@@ -871,7 +1093,9 @@ http {{
         regs = [ref, wharf]
         noise = {}
         for phase, fn in (("ceilings", self.run_ceilings), ("pushes", lambda: self.run_pushes(regs)),
-                          ("pulls", lambda: self.run_pulls(regs, nginx)), ("small requests", lambda: self.run_small(regs, nginx)),
+                          ("pulls", lambda: self.run_pulls(regs, nginx)),
+                          *([("S3 endpoint alone", self.run_backend_alone)] if SCALE_OUT else []),
+                          ("small requests", lambda: self.run_small(regs, nginx)),
                           ("concurrent pushes", lambda: self.run_concurrent(regs)), ("skopeo", lambda: self.run_skopeo(regs))):
             n = Noise()
             fn()
@@ -928,12 +1152,13 @@ http {{
             rows.append((f"{label}, 5 layers ({sk})", "s", med(label, "ref"), med(label, "wharf"), None, False,
                          "faster than ref", lambda r, w, c: w is not None and r is not None and w < r))
         small, large = MEM_SIZES[0], MEM_SIZES[2]
-        rows.append((f"peak memory (VmHWM), {B} push", "MiB", med(f"peak memory, {B} push", "ref"),
+        hwm = f"VmHWM; Wharf: max of {REPLICAS} replicas" if SCALE_OUT else "VmHWM"
+        rows.append((f"peak memory ({hwm}), {B} push", "MiB", med(f"peak memory, {B} push", "ref"),
                      med(f"peak memory, {B} push", "wharf"), None, False, "≤ 150 MiB",
                      lambda r, w, c: w is not None and w <= 150))
         small_peak = med(f"peak memory, {size_label(small)} push", "wharf")
         for s in (small, large):
-            rows.append((f"peak memory (VmHWM), {size_label(s)} push", "MiB", None,
+            rows.append((f"peak memory ({hwm}), {size_label(s)} push", "MiB", None,
                          med(f"peak memory, {size_label(s)} push", "wharf"), None, False,
                          "≤ 150 MiB, flat (≤ +10 % vs 100 MiB)",
                          lambda r, w, c: w is not None and w <= 150 and (small_peak is None or w <= small_peak * 1.1)))
@@ -987,8 +1212,24 @@ http {{
         ])
         wharf_commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "log", "-1",
                                        "--format=%h %s", "--", ":(top)src"], capture_output=True, text=True).stdout.strip()
+        shape = []
+        if SCALE_OUT:
+            pg_version = version(["psql", "--version"]).split(" (Debian")[0]
+            swift_version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "swift"], capture_output=True,
+                                           text=True).stdout.strip() or "?"
+            shape = [
+                f"- shape: **scale-out**. \"Wharf\" is {REPLICAS} Wharf processes (`wharf serve`, each its own --data "
+                f"and port) on one PostgreSQL database (metadata) and one Swift S3 endpoint (blobs, s3api, path-style, "
+                f"chunk encoding off), behind an nginx round-robin load balancer that the workloads talk to; all of it "
+                f"on this machine's loopback ({pg_version.replace('psql (PostgreSQL) ', 'PostgreSQL ')} from "
+                f"scripts/postgres.sh, fsync off; single-node Swift {swift_version} from scripts/swift.sh, one proxy "
+                f"worker). The reference is unchanged: one docker-registry process on the local filesystem. The ratios "
+                f"therefore compare across shapes (a scale-out deployment against a single-node one on the same 2 "
+                f"cores), and the ceilings are the single machine's, as in the default shape.",
+            ]
         head = [
-            f"# Wharf benchmark{' (QUICK mode: small sizes, not comparable)' if QUICK else ''}",
+            f"# Wharf benchmark{' — scale-out shape' if SCALE_OUT else ''}"
+            f"{' (QUICK mode: small sizes, not comparable)' if QUICK else ''}",
             "",
             f"- date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
             f"- machine: {os.cpu_count()} cores ({cpu_model}; SHA extensions: {'yes' if ' sha_ni' in flags else 'no'}), "
@@ -1002,6 +1243,7 @@ http {{
             "share of both cores: " + ", ".join(f"{k} {v * 100:.0f} %" for k, v in self.extra["noise"].items()),
             f"- runs per throughput figure: {RUNS} (median shown); load runs {LOAD_SECONDS} s each; "
             f"whole benchmark took {self.extra['elapsed'] / 60:.1f} min",
+            *shape,
             "",
         ]
         legend = [
@@ -1016,9 +1258,29 @@ http {{
             f"same load generator (GET with wrk, HEAD with ab).",
             f"Memory: each figure is VmHWM of a freshly started server after one monolithic push of that size "
             f"(after start, before any request: Wharf {self.extra.get(f'idle-wharf-{BIG}', 0):.0f} MiB, reference "
-            f"{self.extra.get(f'idle-ref-{BIG}', 0):.0f} MiB). Over the whole run above (all workloads, one process each):"
+            f"{self.extra.get(f'idle-ref-{BIG}', 0):.0f} MiB). Over the whole run above (all workloads, "
+            f"{f'the largest of Wharf’s {REPLICAS} replicas' if SCALE_OUT else 'one process each'}):"
             f" Wharf {self.extra['whole-run-hwm-wharf']:.0f} MiB, reference {self.extra['whole-run-hwm-ref']:.0f} MiB.",
         ]
+        if SCALE_OUT:
+            put, get = med("S3 endpoint alone PUT", "swift"), med("S3 endpoint alone GET", "swift")
+            wput, wget = med(f"push {B} monolithic", "wharf"), med(f"pull {B}", "wharf")
+            legend += [
+                "",
+                f"The S3 endpoint alone, for context (not a ceiling): the same {B} file PUT to and GET from Swift "
+                f"through its native API with curl, no Wharf and no balancer: PUT {put:.0f} MB/s, GET {get:.0f} MB/s. "
+                f"Wharf's monolithic push reached {wput / put * 100:.0f} % of that PUT, its pull "
+                f"{wget / get * 100:.0f} % of that GET.",
+                "",
+                f"Scale-out: a fresh cluster means {REPLICAS} new replicas, a new database and a new S3 key prefix. Wharf's "
+                f"memory figures are the largest VmHWM among its {REPLICAS} replicas (the replica that received the PUT); "
+                f"nginx, PostgreSQL and Swift are not counted in them. Wharf's server CPU seconds below are the sum over "
+                f"the replicas and the balancer; PostgreSQL's and Swift's (with memcached) are listed separately. Before a timed pull, "
+                f"the blob is warmed by one untimed GET through the balancer (Swift's object files are not named after "
+                f"the digest, so they cannot be read directly as the reference's are). Every request crosses the "
+                f"balancer and, for blob bytes, Swift's proxy: two more loopback hops than the reference, on the same "
+                f"2 cores.",
+            ]
         if misses:
             legend += ["", "Targets missed in this run: " + "; ".join(misses) + "."]
         detail = ["", "## Samples", "", "Every run, in order (MB/s, req/s, ms, s or MiB as in the table).", ""]
@@ -1049,7 +1311,8 @@ def main() -> int:
     finally:
         bench.stop_all()
     os.makedirs(out_dir, exist_ok=True)
-    out = os.path.join(out_dir, "quick.md" if QUICK else "latest.md")
+    stem = "scale-out" if SCALE_OUT else None
+    out = os.path.join(out_dir, (f"{stem}-quick.md" if QUICK else f"{stem}.md") if stem else ("quick.md" if QUICK else "latest.md"))
     with open(out, "w") as f:
         f.write(text)
     print(text)

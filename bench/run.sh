@@ -5,7 +5,15 @@
 #
 #   bench/run.sh                 # the full benchmark
 #   BENCH_QUICK=1 bench/run.sh   # small sizes, one run: checks the harness in ~3 minutes (results/quick.md)
+#   BENCH_SHAPE=scale-out bench/run.sh   # Wharf as 3 replicas on PostgreSQL + Swift (S3) behind nginx
+#                                        # (results/scale-out.md; with BENCH_QUICK=1: results/scale-out-quick.md)
 set -euo pipefail
+
+SHAPE="${BENCH_SHAPE:-default}"
+case "$SHAPE" in
+  default|scale-out) ;;
+  *) echo "BENCH_SHAPE=$SHAPE: known shapes are default and scale-out" >&2; exit 2 ;;
+esac
 
 BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$BENCH_DIR/.." && pwd)"
@@ -44,6 +52,12 @@ command -v dotnet >/dev/null || { echo "the .NET SDK (dotnet) is needed to build
 TMP_PARENT="${BENCH_TMPDIR:-/var/tmp}"
 need_gib=42
 [ "${BENCH_QUICK:-}" = 1 ] && need_gib=8
+# Scale-out: Swift keeps every pushed blob (under the temp dir) next to the inputs, and holds each blob twice
+# while it is committed (the staged parts, then the multipart copy into its final key).
+if [ "$SHAPE" = scale-out ]; then
+  need_gib=56
+  [ "${BENCH_QUICK:-}" = 1 ] && need_gib=14
+fi
 avail_gib=$(( $(df -B1 --output=avail "$TMP_PARENT" | tail -1) / 1073741824 ))
 if [ "$avail_gib" -lt "$need_gib" ]; then
   echo "only ${avail_gib} GiB free under $TMP_PARENT; the benchmark needs about ${need_gib} GiB (set BENCH_TMPDIR)" >&2
@@ -54,6 +68,8 @@ fi
 TMP="$(mktemp -d "$TMP_PARENT/wharf-bench.XXXXXX")"
 PY_PID=""
 BUILD_PID=""
+PG_DIR=""
+SWIFT_HOME=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -72,6 +88,15 @@ cleanup() {
         kill -TERM "$pid" 2>/dev/null || true
       fi
     done <"$TMP/pids"
+  fi
+  # The scale-out shape's backends, started below with the project's scripts.
+  if [ -n "$SWIFT_HOME" ]; then
+    if [ "${BENCH_KEEP:-}" = 1 ]; then cp -r "$SWIFT_HOME/log" "$TMP/swift-log" 2>/dev/null || true; fi
+    "$REPO/scripts/swift.sh" stop "$SWIFT_HOME" >/dev/null 2>&1 || say "stopping Swift in $SWIFT_HOME failed"
+  fi
+  if [ -n "$PG_DIR" ]; then
+    if [ "${BENCH_KEEP:-}" = 1 ]; then cp "$PG_DIR/server.log" "$TMP/postgres.log" 2>/dev/null || true; fi
+    "$REPO/scripts/postgres.sh" stop "$PG_DIR" >/dev/null 2>&1 || say "stopping PostgreSQL in $PG_DIR failed"
   fi
   if [ "${BENCH_KEEP:-}" = 1 ]; then
     say "kept $TMP"
@@ -92,6 +117,23 @@ dotnet build "$REPO/src/Wharf.Cli" -c Release --nologo -v quiet -o "$BUILD" >"$T
 BUILD_PID=$!
 wait "$BUILD_PID" || { cat "$TMP/build.log" >&2; exit 1; }
 BUILD_PID=""
+
+# --- scale-out backends -----------------------------------------------------------------------------------------
+if [ "$SHAPE" = scale-out ]; then
+  command -v psql >/dev/null || { echo "psql (Debian's postgresql-client) is needed for BENCH_SHAPE=scale-out" >&2; exit 1; }
+  say "starting PostgreSQL (scripts/postgres.sh)"
+  # Its directory stays under /tmp (as root the cluster belongs to the postgres user, who cannot enter $TMP).
+  pg_env="$("$REPO/scripts/postgres.sh" start)" || { echo "scripts/postgres.sh start failed" >&2; exit 1; }
+  eval "$pg_env"
+  PG_DIR="$WHARF_PG_DIR"
+  say "starting Swift with s3api (scripts/swift.sh)"
+  # Under the temp dir: the blobs Swift stores count against the disk space checked above.
+  swift_env="$(TMPDIR="$TMP" "$REPO/scripts/swift.sh" start)" || { echo "scripts/swift.sh start failed" >&2; exit 1; }
+  eval "$swift_env"
+  SWIFT_HOME="$WHARF_SWIFT_HOME"
+  export BENCH_SHAPE=scale-out WHARF_PG_DIR WHARF_TEST_POSTGRES WHARF_SWIFT_HOME WHARF_TEST_S3_ENDPOINT \
+    WHARF_TEST_S3_BUCKET WHARF_TEST_S3_REGION WHARF_TEST_S3_ACCESS_KEY WHARF_TEST_S3_SECRET_KEY
+fi
 
 # --- run --------------------------------------------------------------------------------------------------------
 say "temp dir $TMP"
