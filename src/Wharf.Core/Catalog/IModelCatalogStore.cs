@@ -30,6 +30,8 @@ public sealed record ModelVersionRecord
     public string FilesJson { get; init; } = "[]";
     public string? LineageJson { get; init; }
     public string? CardJson { get; init; }
+    /// <summary>The model card's text (Markdown), which q= matches too (case-insensitively); null without a card.</summary>
+    public string? CardText { get; init; }
     public string ErrorsJson { get; init; } = "[]";
     public required DateTimeOffset IndexedAt { get; init; }
 
