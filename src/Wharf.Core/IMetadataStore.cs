@@ -26,14 +26,18 @@ public sealed record UploadSession(string Id, string Repository, DateTimeOffset 
 /// </summary>
 public sealed record TagGuard(Func<string, bool> IsProtected);
 
-/// <summary>What must be true in the repository for a manifest to be stored.</summary>
+/// <summary>
+/// What must be true in the repository for a manifest to be stored. <see cref="Actor"/> is who pushed it, as the
+/// audit log names them ("user:alice", "robot:ci", "anonymous"); the tag history row of a tag move records it.
+/// </summary>
 public sealed record ManifestPut(
     string Repository,
     ManifestRecord Manifest,
     string? Tag,
     IReadOnlyList<Digest> RequiredBlobs,
     IReadOnlyList<Digest> RequiredManifests,
-    TagGuard? Guard = null);
+    TagGuard? Guard = null,
+    string? Actor = null);
 
 public enum ManifestPutOutcome { Stored, BlobUnknown, ManifestUnknown, TagProtected }
 
@@ -85,12 +89,24 @@ public interface IMetadataStore
 
     /// <summary>
     /// Deletes a manifest and every tag that points at it; <see cref="DeleteOutcome.Protected"/> (and nothing
-    /// deleted) when one of those tags is protected by <paramref name="guard"/>.
+    /// deleted) when one of those tags is protected by <paramref name="guard"/>. The tag history rows of the
+    /// removed tags name <paramref name="actor"/> (as the audit log names principals; null when nobody is known).
     /// </summary>
-    Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, CancellationToken ct);
+    Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, string? actor, CancellationToken ct);
 
-    /// <summary>Deletes a tag, unless <paramref name="guard"/> protects it (<see cref="DeleteOutcome.Protected"/>).</summary>
-    Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, CancellationToken ct);
+    /// <summary>A delete nobody in particular asked for: its tag history rows name no actor.</summary>
+    Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, CancellationToken ct) =>
+        DeleteManifestAsync(repository, digest, guard, null, ct);
+
+    /// <summary>
+    /// Deletes a tag, unless <paramref name="guard"/> protects it (<see cref="DeleteOutcome.Protected"/>); the tag
+    /// history row names <paramref name="actor"/>.
+    /// </summary>
+    Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, string? actor, CancellationToken ct);
+
+    /// <summary>A tag delete nobody in particular asked for: its tag history row names no actor.</summary>
+    Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, CancellationToken ct) =>
+        DeleteTagAsync(repository, tag, guard, null, ct);
 
     /// <summary>Every manifest of the repository with its tags (tags in byte order), oldest first.</summary>
     Task<IReadOnlyList<ManifestSummary>> ListManifestsAsync(string repository, CancellationToken ct);

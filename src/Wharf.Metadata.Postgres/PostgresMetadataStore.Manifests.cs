@@ -46,9 +46,10 @@ public sealed partial class PostgresMetadataStore
                     """
                     INSERT INTO tags (repository_id, name, manifest_digest, updated_at) VALUES (@repo, @tag, @digest, @now)
                     ON CONFLICT (repository_id, name) DO UPDATE SET manifest_digest = excluded.manifest_digest, updated_at = excluded.updated_at;
-                    INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at) VALUES (@repo, @tag, @old, @digest, @now);
+                    INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at, actor)
+                    VALUES (@repo, @tag, @old, @digest, @now, CAST(@actor AS text));
                     """,
-                    ct, ("repo", repositoryId), ("tag", tag), ("digest", digest), ("old", old), ("now", Now()));
+                    ct, ("repo", repositoryId), ("tag", tag), ("digest", digest), ("old", old), ("now", Now()), ("actor", put.Actor));
             }
         }
         await db.CommitAsync(ct);
@@ -80,7 +81,14 @@ public sealed partial class PostgresMetadataStore
         return digest is null ? null : Digest.Parse(digest);
     }
 
-    public async Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, CancellationToken ct)
+    // The store's own callers (tests, tools) see the interface's actor-less overloads too.
+    public Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, CancellationToken ct) =>
+        DeleteManifestAsync(repository, digest, guard, null, ct);
+
+    public Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, CancellationToken ct) =>
+        DeleteTagAsync(repository, tag, guard, null, ct);
+
+    public async Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, string? actor, CancellationToken ct)
     {
         await using var db = await BeginWriteAsync(ct);
         if (await LockRepositoryAsync(db, repository, ct) is not long repositoryId) return DeleteOutcome.NotFound;
@@ -92,19 +100,19 @@ public sealed partial class PostgresMetadataStore
         }
         int deleted = await db.ExecuteAsync(
             """
-            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at)
-                SELECT repository_id, name, manifest_digest, NULL, @now FROM tags WHERE repository_id = @repo AND manifest_digest = @digest
+            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at, actor)
+                SELECT repository_id, name, manifest_digest, NULL, @now, CAST(@actor AS text) FROM tags WHERE repository_id = @repo AND manifest_digest = @digest
                 ORDER BY name;
             DELETE FROM tags WHERE repository_id = @repo AND manifest_digest = @digest;
             DELETE FROM manifests WHERE repository_id = @repo AND digest = @digest;
             """,
-            ct, ("repo", repositoryId), ("digest", digest.ToString()), ("now", Now()));
+            ct, ("repo", repositoryId), ("digest", digest.ToString()), ("now", Now()), ("actor", actor));
         if (deleted == 0) return DeleteOutcome.NotFound; // nothing to undo: a tag cannot point at an absent manifest
         await db.CommitAsync(ct);
         return DeleteOutcome.Deleted;
     }
 
-    public async Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, CancellationToken ct)
+    public async Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, string? actor, CancellationToken ct)
     {
         await using var db = await BeginWriteAsync(ct);
         if (await LockRepositoryAsync(db, repository, ct) is not long repositoryId) return DeleteOutcome.NotFound;
@@ -116,11 +124,11 @@ public sealed partial class PostgresMetadataStore
         }
         int deleted = await db.ExecuteAsync(
             """
-            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at)
-                SELECT repository_id, name, manifest_digest, NULL, @now FROM tags WHERE repository_id = @repo AND name = @tag;
+            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at, actor)
+                SELECT repository_id, name, manifest_digest, NULL, @now, CAST(@actor AS text) FROM tags WHERE repository_id = @repo AND name = @tag;
             DELETE FROM tags WHERE repository_id = @repo AND name = @tag;
             """,
-            ct, ("repo", repositoryId), ("tag", tag), ("now", Now()));
+            ct, ("repo", repositoryId), ("tag", tag), ("now", Now()), ("actor", actor));
         if (deleted == 0) return DeleteOutcome.NotFound;
         await db.CommitAsync(ct);
         return DeleteOutcome.Deleted;

@@ -56,9 +56,11 @@ public sealed partial class PostgresMetadataStore : IPolicyStore
             """
             INSERT INTO tags (repository_id, name, manifest_digest, updated_at) VALUES (@repo, @tag, @digest, @now)
             ON CONFLICT (repository_id, name) DO UPDATE SET manifest_digest = excluded.manifest_digest, updated_at = excluded.updated_at;
-            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at) VALUES (@repo, @tag, @old, @digest, @now);
+            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at, actor)
+            VALUES (@repo, @tag, @old, @digest, @now, CAST(@actor AS text));
             """,
-            ct, ("repo", repositoryId), ("tag", promotion.Alias), ("digest", target), ("old", current), ("now", now));
+            ct, ("repo", repositoryId), ("tag", promotion.Alias), ("digest", target), ("old", current), ("now", now),
+            ("actor", promotion.HistoryActor));
         // The stored time comes back as the database rounded it, so the returned record equals a later listing.
         var (id, at) = (await db.QueryAsync(
             """

@@ -217,5 +217,11 @@ internal static class PostgresMigrations
         CREATE INDEX model_versions_kind ON model_versions(kind, id);
         CREATE INDEX model_versions_params ON model_versions(parameter_count);
         """,
+        // 4: the model card's text, lowercase, for q= (a substring match, like search_text). Versions indexed before
+        // get it from their stored card; the next indexing of a version refreshes it as .NET lowers it.
+        """
+        ALTER TABLE model_versions ADD COLUMN card_text text COLLATE "C";
+        UPDATE model_versions SET card_text = lower(card_json::jsonb ->> 'markdown') WHERE card_json IS NOT NULL;
+        """,
     ];
 }

@@ -11,7 +11,7 @@ public sealed partial class PostgresModelCatalogStore
         """
         v.id, r.name, v.digest, v.kind, v.status, v.error, v.name, v.format, v.architecture, v.parameter_count, v.quantization,
         v.licenses, v.search_text, v.metadata_json, v.files_json, v.lineage_json, v.card_json, v.errors_json, v.indexed_at,
-        m.subject_digest, m.created_at,
+        m.subject_digest, m.created_at, v.card_text,
         (SELECT array_agg(t.name ORDER BY t.name) FROM tags t WHERE t.repository_id = v.repository_id AND t.manifest_digest = v.digest)
         FROM model_versions v JOIN repositories r ON r.id = v.repository_id
         JOIN manifests m ON m.repository_id = v.repository_id AND m.digest = v.digest
@@ -50,9 +50,10 @@ public sealed partial class PostgresModelCatalogStore
         }
         if (query.Text is { } text)
         {
-            // strpos, not LIKE: the text is matched as it is, with no wildcards to escape.
-            where.Append(" AND (strpos(v.search_text, lower(@text::text COLLATE \"C\")) > 0 OR strpos(r.name, lower(@text::text COLLATE \"C\")) > 0)");
-            parameters.Add(("text", text));
+            // strpos, not LIKE: the text is matched as it is, with no wildcards to escape. Stored text is lowered in
+            // .NET, so the query is too (lower() under COLLATE "C" folds ASCII only).
+            where.Append(" AND (strpos(v.search_text, @text::text) > 0 OR strpos(r.name, @text::text) > 0 OR strpos(v.card_text, @text::text) > 0)");
+            parameters.Add(("text", text.ToLowerInvariant()));
         }
         if (query.Namespace is { } ns)
         {
@@ -106,7 +107,8 @@ public sealed partial class PostgresModelCatalogStore
             IndexedAt = r.GetFieldValue<DateTimeOffset>(18),
             Subject = S(19) is { } subject ? Digest.Parse(subject) : null,
             PushedAt = r.GetFieldValue<DateTimeOffset>(20),
-            Tags = r.IsDBNull(21) ? [] : r.GetFieldValue<string[]>(21),
+            CardText = S(21),
+            Tags = r.IsDBNull(22) ? [] : r.GetFieldValue<string[]>(22),
         };
     }
 }

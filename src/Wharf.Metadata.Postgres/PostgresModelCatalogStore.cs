@@ -107,20 +107,21 @@ public sealed partial class PostgresModelCatalogStore : IModelCatalogStore, IAsy
         await db.ExecuteAsync(
             """
             INSERT INTO model_versions (repository_id, digest, kind, status, error, name, format, architecture, parameter_count, quantization,
-                licenses, search_text, metadata_json, files_json, lineage_json, card_json, errors_json, indexed_at)
+                licenses, search_text, metadata_json, files_json, lineage_json, card_json, card_text, errors_json, indexed_at)
             SELECT m.repository_id, m.digest, @kind::text, @status::text, @error::text, @name::text, @format::text, @arch::text,
                 @params::bigint, @quant::text, @licenses::text[], @search::text, @metadata::text, @files::text, @lineage::text,
-                @card::text, @errors::text, @at::timestamptz
+                @card::text, @cardText::text, @errors::text, @at::timestamptz
             FROM manifests m JOIN repositories r ON r.id = m.repository_id WHERE r.name = @repo AND m.digest = @digest
             ON CONFLICT (repository_id, digest) DO UPDATE SET kind = excluded.kind, status = excluded.status, error = excluded.error,
                 name = excluded.name, format = excluded.format, architecture = excluded.architecture, parameter_count = excluded.parameter_count,
                 quantization = excluded.quantization, licenses = excluded.licenses, search_text = excluded.search_text,
                 metadata_json = excluded.metadata_json, files_json = excluded.files_json, lineage_json = excluded.lineage_json,
-                card_json = excluded.card_json, errors_json = excluded.errors_json, indexed_at = excluded.indexed_at;
+                card_json = excluded.card_json, card_text = excluded.card_text, errors_json = excluded.errors_json, indexed_at = excluded.indexed_at;
             """,
             ct, ("repo", v.Repository), ("digest", v.Digest.ToString()), ("kind", v.Kind), ("status", v.Status), ("error", v.Error),
             ("name", v.Name), ("format", v.Format), ("arch", v.Architecture), ("params", v.ParameterCount), ("quant", v.Quantization),
             ("licenses", licenses), ("search", v.SearchText.ToLowerInvariant()), ("metadata", v.MetadataJson), ("files", v.FilesJson),
-            ("lineage", v.LineageJson), ("card", v.CardJson), ("errors", v.ErrorsJson), ("at", v.IndexedAt.ToUniversalTime()));
+            ("lineage", v.LineageJson), ("card", v.CardJson), ("cardText", v.CardText?.ToLowerInvariant()), ("errors", v.ErrorsJson),
+            ("at", v.IndexedAt.ToUniversalTime()));
     }
 }

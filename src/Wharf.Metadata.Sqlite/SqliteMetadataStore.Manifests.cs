@@ -41,7 +41,7 @@ public sealed partial class SqliteMetadataStore
             ("$size", manifest.Size), ("$artifactType", manifest.ArtifactType), ("$subject", manifest.Subject?.ToString()),
             ("$annotations", SerializeAnnotations(manifest.Annotations)), ("$createdAt", ToUnix(manifest.CreatedAt)));
 
-        if (put.Tag is { } tag && old != digest) await MoveTagAsync(db, repositoryId, tag, old, digest, ct);
+        if (put.Tag is { } tag && old != digest) await MoveTagAsync(db, repositoryId, tag, old, digest, put.Actor, ct);
         await db.CommitAsync(ct);
         return new ManifestPutResult(ManifestPutOutcome.Stored);
     }
@@ -71,7 +71,14 @@ public sealed partial class SqliteMetadataStore
         return digest is null ? null : Digest.Parse(digest);
     }
 
-    public async Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, CancellationToken ct)
+    // The store's own callers (tests, tools) see the interface's actor-less overloads too.
+    public Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, CancellationToken ct) =>
+        DeleteManifestAsync(repository, digest, guard, null, ct);
+
+    public Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, CancellationToken ct) =>
+        DeleteTagAsync(repository, tag, guard, null, ct);
+
+    public async Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, string? actor, CancellationToken ct)
     {
         await using var db = await BeginWriteAsync(ct);
         if (await db.ScalarAsync("SELECT id FROM repositories WHERE name = $name;", ct, ("$name", repository)) is not long repositoryId)
@@ -84,18 +91,18 @@ public sealed partial class SqliteMetadataStore
         }
         int deleted = await db.ExecuteAsync(
             """
-            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at)
-                SELECT repository_id, name, manifest_digest, NULL, $now FROM tags WHERE repository_id = $repo AND manifest_digest = $digest;
+            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at, actor)
+                SELECT repository_id, name, manifest_digest, NULL, $now, $actor FROM tags WHERE repository_id = $repo AND manifest_digest = $digest;
             DELETE FROM tags WHERE repository_id = $repo AND manifest_digest = $digest;
             DELETE FROM manifests WHERE repository_id = $repo AND digest = $digest;
             """,
-            ct, ("$repo", repositoryId), ("$digest", digest.ToString()), ("$now", Now()));
+            ct, ("$repo", repositoryId), ("$digest", digest.ToString()), ("$now", Now()), ("$actor", actor));
         if (deleted == 0) return DeleteOutcome.NotFound; // nothing to undo: a tag cannot point at an absent manifest
         await db.CommitAsync(ct);
         return DeleteOutcome.Deleted;
     }
 
-    public async Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, CancellationToken ct)
+    public async Task<DeleteOutcome> DeleteTagAsync(string repository, string tag, TagGuard? guard, string? actor, CancellationToken ct)
     {
         await using var db = await BeginWriteAsync(ct);
         if (guard?.IsProtected(tag) == true)
@@ -107,12 +114,12 @@ public sealed partial class SqliteMetadataStore
         }
         int deleted = await db.ExecuteAsync(
             """
-            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at)
-                SELECT t.repository_id, t.name, t.manifest_digest, NULL, $now
+            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at, actor)
+                SELECT t.repository_id, t.name, t.manifest_digest, NULL, $now, $actor
                 FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.name = $name AND t.name = $tag;
             DELETE FROM tags WHERE repository_id = (SELECT id FROM repositories WHERE name = $name) AND name = $tag;
             """,
-            ct, ("$name", repository), ("$tag", tag), ("$now", Now()));
+            ct, ("$name", repository), ("$tag", tag), ("$now", Now()), ("$actor", actor));
         if (deleted == 0) return DeleteOutcome.NotFound;
         await db.CommitAsync(ct);
         return DeleteOutcome.Deleted;
@@ -137,15 +144,15 @@ public sealed partial class SqliteMetadataStore
             ct, ("$name", repository));
     }
 
-    /// <summary>Points the tag at <paramref name="digest"/> and records the move; inside a write transaction.</summary>
-    private async Task MoveTagAsync(SqliteSession db, long repositoryId, string tag, string? old, string digest, CancellationToken ct) =>
+    /// <summary>Points the tag at <paramref name="digest"/> and records the move by <paramref name="actor"/>; inside a write transaction.</summary>
+    private async Task MoveTagAsync(SqliteSession db, long repositoryId, string tag, string? old, string digest, string? actor, CancellationToken ct) =>
         await db.ExecuteAsync(
             """
             INSERT INTO tags (repository_id, name, manifest_digest, updated_at) VALUES ($repo, $tag, $digest, $now)
             ON CONFLICT (repository_id, name) DO UPDATE SET manifest_digest = excluded.manifest_digest, updated_at = excluded.updated_at;
-            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at) VALUES ($repo, $tag, $old, $digest, $now);
+            INSERT INTO tag_history (repository_id, tag, old_digest, new_digest, at, actor) VALUES ($repo, $tag, $old, $digest, $now, $actor);
             """,
-            ct, ("$repo", repositoryId), ("$tag", tag), ("$digest", digest), ("$old", old), ("$now", Now()));
+            ct, ("$repo", repositoryId), ("$tag", tag), ("$digest", digest), ("$old", old), ("$now", Now()), ("$actor", actor));
 
     public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, string? last, int limit, CancellationToken ct)
     {

@@ -47,7 +47,7 @@ public sealed partial class SqliteMetadataStore : IPolicyStore
             return new PromoteResult(PromoteOutcome.AliasMoved, Current: current is null ? null : Digest.Parse(current));
         if (current == target) return new PromoteResult(PromoteOutcome.Unchanged);
 
-        await MoveTagAsync(db, repositoryId, promotion.Alias, current, target, ct);
+        await MoveTagAsync(db, repositoryId, promotion.Alias, current, target, promotion.HistoryActor, ct);
         long at = Now();
         long id = (long)(await db.ScalarAsync(
             """

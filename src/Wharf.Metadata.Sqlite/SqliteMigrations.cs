@@ -209,5 +209,12 @@ internal static class SqliteMigrations
         CREATE INDEX model_versions_kind ON model_versions(kind, id);
         CREATE INDEX model_versions_params ON model_versions(parameter_count);
         """,
+        // 6: the model card's text, lowercase, for q= (a substring match, like search_text). Versions indexed before
+        // get it from their stored card (lower() folds ASCII only; the next indexing of a version refreshes it exactly).
+        """
+        ALTER TABLE model_versions ADD COLUMN card_text TEXT;
+        UPDATE model_versions SET card_text = lower(json_extract(card_json, '$.markdown'))
+        WHERE card_json IS NOT NULL AND json_valid(card_json);
+        """,
     ];
 }

@@ -11,7 +11,7 @@ public sealed partial class SqliteModelCatalogStore
         """
         v.id, r.name, v.digest, v.kind, v.status, v.error, v.name, v.format, v.architecture, v.parameter_count, v.quantization,
         v.licenses, v.search_text, v.metadata_json, v.files_json, v.lineage_json, v.card_json, v.errors_json, v.indexed_at,
-        m.subject_digest, m.created_at,
+        m.subject_digest, m.created_at, v.card_text,
         (SELECT group_concat(t.name, char(10)) FROM (SELECT name FROM tags t WHERE t.repository_id = v.repository_id AND t.manifest_digest = v.digest ORDER BY name) t)
         FROM model_versions v JOIN repositories r ON r.id = v.repository_id
         JOIN manifests m ON m.repository_id = v.repository_id AND m.digest = v.digest
@@ -49,8 +49,9 @@ public sealed partial class SqliteModelCatalogStore
         }
         if (query.Text is { } text)
         {
-            where.Append(" AND (instr(v.search_text, lower($text)) > 0 OR instr(r.name, lower($text)) > 0)");
-            parameters.Add(("$text", text));
+            // Stored text is lowered in .NET (every script), so the query is too: SQLite's lower() folds ASCII only.
+            where.Append(" AND (instr(v.search_text, $text) > 0 OR instr(r.name, $text) > 0 OR instr(v.card_text, $text) > 0)");
+            parameters.Add(("$text", text.ToLowerInvariant()));
         }
         if (query.Namespace is { } ns)
         {
@@ -104,7 +105,8 @@ public sealed partial class SqliteModelCatalogStore
             IndexedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(18)),
             Subject = S(19) is { } subject ? Digest.Parse(subject) : null,
             PushedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(20)),
-            Tags = S(21)?.Split('\n') ?? [],
+            CardText = S(21),
+            Tags = S(22)?.Split('\n') ?? [],
         };
     }
 }

@@ -33,6 +33,7 @@ public static class CatalogRecords
             FilesJson = JsonSerializer.Serialize(version.Files, MlJson.Default.IReadOnlyListModelFile),
             LineageJson = version.Lineage is null ? null : JsonSerializer.Serialize(version.Lineage, MlJson.Default.ModelLineage),
             CardJson = version.Card is null ? null : JsonSerializer.Serialize(version.Card, MlJson.Default.ModelCard),
+            CardText = version.Card?.Markdown,
             ErrorsJson = JsonSerializer.Serialize(version.Errors, MlJson.Default.IReadOnlyListString),
             IndexedAt = indexedAt,
         };

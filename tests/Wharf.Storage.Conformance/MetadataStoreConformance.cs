@@ -23,6 +23,9 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
     /// <summary>The tag's history rows in the order they were written.</summary>
     protected abstract Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string repository, string tag);
 
+    /// <summary>Who each of the tag's history rows names (null: nobody), in the order they were written.</summary>
+    protected abstract Task<IReadOnlyList<string?>> ReadTagHistoryActorsAsync(string repository, string tag);
+
     public async Task InitializeAsync()
     {
         Store = await CreateStoreAsync();
@@ -225,6 +228,45 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         Assert.Null(await Store.ResolveTagAsync("team/model", "latest", Ct));
         Assert.NotNull(await Store.GetManifestAsync("team/model", m2.Digest, Ct)); // the manifest stays
         Assert.Equal([(null, m1.Digest), (m1.Digest, m2.Digest), (m2.Digest, null)], await ReadTagHistoryAsync("team/model", "latest"));
+    }
+
+    [StoreFact]
+    public async Task Tag_history_names_who_moved_and_deleted_each_tag()
+    {
+        var m1 = Manifest("m1");
+        var m2 = Manifest("m2");
+        Assert.Equal(ManifestPutOutcome.Stored,
+            (await Store.PutManifestAsync(new ManifestPut("team/model", m1, "latest", [], [], Actor: "user:alice"), Ct)).Outcome);
+        Assert.Equal(ManifestPutOutcome.Stored,
+            (await Store.PutManifestAsync(new ManifestPut("team/model", m2, "latest", [], [], Actor: "robot:ci"), Ct)).Outcome);
+        // A re-push that moves nothing writes no row, whoever makes it.
+        Assert.Equal(ManifestPutOutcome.Stored,
+            (await Store.PutManifestAsync(new ManifestPut("team/model", m2, "latest", [], [], Actor: "user:mallory"), Ct)).Outcome);
+        await StoredAsync("team/model", m1, "nobody"); // no actor given: the row names nobody
+        await StoredAsync("team/model", m2, "stable");
+        await StoredAsync("team/model", m2, "edge");
+
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteTagAsync("team/model", "latest", null, "anonymous", Ct));
+        Assert.Equal(DeleteOutcome.NotFound, await Store.DeleteTagAsync("team/model", "latest", null, "user:bob", Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Store.DeleteManifestAsync("team/model", m2.Digest, null, "user:carol", Ct));
+
+        Assert.Equal(["user:alice", "robot:ci", "anonymous"], await ReadTagHistoryActorsAsync("team/model", "latest"));
+        Assert.Equal([(null, m1.Digest), (m1.Digest, m2.Digest), (m2.Digest, null)], await ReadTagHistoryAsync("team/model", "latest"));
+        Assert.Equal([null], await ReadTagHistoryActorsAsync("team/model", "nobody"));
+        Assert.Equal([null, "user:carol"], await ReadTagHistoryActorsAsync("team/model", "stable"));
+        Assert.Equal([null, "user:carol"], await ReadTagHistoryActorsAsync("team/model", "edge"));
+    }
+
+    [StoreFact]
+    public async Task A_refused_move_or_delete_writes_no_history_for_its_actor()
+    {
+        var release = Manifest("release");
+        await StoredAsync("team/model", release, "v1", guard: VersionsImmutable);
+        Assert.Equal(ManifestPutOutcome.TagProtected, (await Store.PutManifestAsync(
+            new ManifestPut("team/model", Manifest("other"), "v1", [], [], VersionsImmutable, "user:mallory"), Ct)).Outcome);
+        Assert.Equal(DeleteOutcome.Protected, await Store.DeleteTagAsync("team/model", "v1", VersionsImmutable, "user:mallory", Ct));
+        Assert.Equal(DeleteOutcome.Protected, await Store.DeleteManifestAsync("team/model", release.Digest, VersionsImmutable, "user:mallory", Ct));
+        Assert.Equal([null], await ReadTagHistoryActorsAsync("team/model", "v1"));
     }
 
     [StoreFact]

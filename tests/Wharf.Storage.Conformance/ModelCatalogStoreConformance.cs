@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 
@@ -21,6 +22,9 @@ public abstract class ModelCatalogStoreConformance : IAsyncLifetime
     protected abstract Task<(IMetadataStore Metadata, IModelCatalogStore Catalog)> CreateStoresAsync();
 
     protected virtual Task DisposeStoresAsync() => Task.CompletedTask;
+
+    /// <summary>Runs SQL straight on the stores' database (statements both engines take alike).</summary>
+    protected abstract Task ExecuteSqlAsync(string sql);
 
     public async Task InitializeAsync()
     {
@@ -181,6 +185,56 @@ public abstract class ModelCatalogStoreConformance : IAsyncLifetime
         var page2 = await Catalog.SearchAsync(new ModelQuery { Limit = 2, Before = page1[^1].Cursor }, Ct);
         var page3 = await Catalog.SearchAsync(new ModelQuery { Limit = 2, Before = page2[^1].Cursor }, Ct);
         Assert.Equal(["vision2/app", "vision/resnet", "nlp/tiny", "nlp/llama-gguf", "nlp/llama"], page1.Concat(page2).Concat(page3).Select(v => v.Repository));
+    }
+
+    private async Task<Digest> IndexedAsync(string repository, string search, string? card)
+    {
+        var m = await PutAsync(repository, repository);
+        var job = Assert.Single(await ClaimAsync("w"));
+        Assert.True(await Catalog.CompleteAsync(job, Version(repository, m.Digest, search: search) with
+        {
+            CardText = card,
+            CardJson = card is null ? null : JsonSerializer.Serialize(new Dictionary<string, string> { ["markdown"] = card, ["source"] = "layer" }),
+        }, Ct));
+        return m.Digest;
+    }
+
+    [StoreFact]
+    public async Task Text_search_matches_the_model_card_case_insensitively_as_a_plain_substring()
+    {
+        await IndexedAsync("nlp/sentiment", "sentiment", "# Sentiment\nTrained on 50% of the ÉTÉ_REVIEWS corpus.\nLicence: see LICENSE.");
+        var plain = await IndexedAsync("nlp/plain", "plain model", null);
+        await IndexedAsync("nlp/other", "other", "# Other\nA model for summaries.");
+
+        async Task<string[]> Find(string text) => (await Catalog.SearchAsync(new ModelQuery { Text = text }, Ct)).Select(v => v.Repository).ToArray();
+        Assert.Equal(["nlp/sentiment"], await Find("trained on"));
+        Assert.Equal(["nlp/sentiment"], await Find("été_reviews")); // case folds beyond ASCII
+        Assert.Equal(["nlp/sentiment"], await Find("50%")); // % and _ are text, not wildcards
+        Assert.Empty(await Find("5_%"));
+        Assert.Equal(["nlp/other", "nlp/sentiment"], await Find("# "));
+        Assert.Equal(["nlp/other"], await Find("SUMMARIES"));
+        Assert.Equal(["nlp/plain"], await Find("plain")); // search text and names still match
+        Assert.Empty(await Find("markdown")); // the card's JSON wrapping is not its text
+        Assert.Empty(await Find("not in any card"));
+        Assert.Equal(["nlp/sentiment"], (await Catalog.SearchAsync(new ModelQuery { Text = "corpus", Namespace = "nlp" }, Ct)).Select(v => v.Repository));
+
+        // Re-indexed without its card, a version no longer matches the card's text.
+        await Catalog.EnqueueAsync("nlp/other", (await Catalog.SearchAsync(new ModelQuery { Repository = "nlp/other" }, Ct))[0].Digest, Ct);
+        var again = Assert.Single(await ClaimAsync("w", now: T0.AddYears(100))); // due at the store's clock, whatever it says
+        Assert.True(await Catalog.CompleteAsync(again, Version("nlp/other", again.Digest, search: "other"), Ct));
+        Assert.Empty(await Find("summaries"));
+        Assert.Null((await Catalog.GetVersionAsync("nlp/plain", plain, Ct))!.CardText);
+    }
+
+    [StoreFact]
+    public async Task Upgrading_fills_the_card_text_of_versions_indexed_before_it()
+    {
+        await IndexedAsync("nlp/old", "old", "# Old card\nMentions Zebras.");
+        // Back to the schema before the card text: the column gone, the last migration forgotten.
+        await ExecuteSqlAsync("ALTER TABLE model_versions DROP COLUMN card_text;");
+        await ExecuteSqlAsync("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations);");
+        await Metadata.MigrateAsync(Ct);
+        Assert.Equal(["nlp/old"], (await Catalog.SearchAsync(new ModelQuery { Text = "zebras" }, Ct)).Select(v => v.Repository));
     }
 
     [StoreFact]

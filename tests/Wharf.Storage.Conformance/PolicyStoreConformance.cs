@@ -25,6 +25,9 @@ public abstract class PolicyStoreConformance : IAsyncLifetime
     /// <summary>The tag's history rows in the order they were written.</summary>
     protected abstract Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string repository, string tag);
 
+    /// <summary>Who each of the tag's history rows names (null: nobody), in the order they were written.</summary>
+    protected abstract Task<IReadOnlyList<string?>> ReadTagHistoryActorsAsync(string repository, string tag);
+
     public async Task InitializeAsync()
     {
         (Metadata, Policies) = await CreateStoresAsync();
@@ -66,6 +69,17 @@ public abstract class PolicyStoreConformance : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_promotion_names_the_principal_in_tag_history_and_the_actor_in_its_record()
+    {
+        var m1 = await PushAsync("team/model", "m1", "v1");
+        var promoted = await Policies.PromoteAsync(
+            new Promotion("team/model", "staging", m1.Digest, null, "alice", "smoke tests passed", Subject: "user:alice"), Ct);
+        Assert.Equal(PromoteOutcome.Promoted, promoted.Outcome);
+        Assert.Equal("alice", promoted.Record!.Actor);
+        Assert.Equal(["user:alice"], await ReadTagHistoryActorsAsync("team/model", "staging"));
+    }
+
+    [StoreFact]
     public async Task A_promotion_moves_the_alias_writes_history_and_its_record()
     {
         var m1 = await PushAsync("team/model", "m1", "v1");
@@ -78,6 +92,8 @@ public abstract class PolicyStoreConformance : IAsyncLifetime
 
         Assert.Equal(m2.Digest, await Metadata.ResolveTagAsync("team/model", "production", Ct));
         Assert.Equal([(null, m1.Digest), (m1.Digest, m2.Digest)], await ReadTagHistoryAsync("team/model", "production"));
+        // Without the principal's audit name, tag history falls back to the promotion's actor.
+        Assert.Equal(["alice", "bob"], await ReadTagHistoryActorsAsync("team/model", "production"));
         var history = await Policies.ListPromotionsAsync("team/model", null, 10, Ct);
         Assert.Equal(2, history.Count);
         Assert.Equal(("production", m1.Digest, m2.Digest, "bob", "v2 passed evaluation"),

@@ -36,6 +36,27 @@ public sealed class PostgresMetadataStoreTests : MetadataStoreConformance
     protected override Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string repository, string tag) =>
         ReadTagHistoryAsync(ConnectionString, repository, tag);
 
+    protected override Task<IReadOnlyList<string?>> ReadTagHistoryActorsAsync(string repository, string tag) =>
+        ReadTagHistoryActorsAsync(ConnectionString, repository, tag);
+
+    /// <summary>Who each of the tag's history rows names, in the order they were written.</summary>
+    internal static async Task<IReadOnlyList<string?>> ReadTagHistoryActorsAsync(string connectionString, string repository, string tag)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT h.actor FROM tag_history h JOIN repositories r ON r.id = h.repository_id
+            WHERE r.name = @name AND h.tag = @tag ORDER BY h.id;
+            """, connection);
+        command.Parameters.AddWithValue("name", repository);
+        command.Parameters.AddWithValue("tag", tag);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string?>();
+        while (await reader.ReadAsync()) rows.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
+        return rows;
+    }
+
     /// <summary>The tag's history rows in the order they were written, read straight from the database.</summary>
     internal static async Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string connectionString, string repository, string tag)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using Npgsql;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Metadata.Postgres;
@@ -31,6 +32,14 @@ public sealed class PostgresModelCatalogStoreTests : ModelCatalogStoreConformanc
     }
 
     private static CancellationToken Ct => CancellationToken.None;
+
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     private async Task<Digest> PutAsync(string repository, string seed, string? tag = null)
     {

@@ -26,4 +26,7 @@ public sealed class PostgresPolicyStoreTests : PolicyStoreConformance
 
     protected override Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string repository, string tag) =>
         PostgresMetadataStoreTests.ReadTagHistoryAsync(_connectionString ?? throw new InvalidOperationException("no database yet"), repository, tag);
+
+    protected override Task<IReadOnlyList<string?>> ReadTagHistoryActorsAsync(string repository, string tag) =>
+        PostgresMetadataStoreTests.ReadTagHistoryActorsAsync(_connectionString ?? throw new InvalidOperationException("no database yet"), repository, tag);
 }

@@ -24,6 +24,26 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreConformance
     protected override Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string repository, string tag) =>
         ReadTagHistoryAsync(DatabasePath, repository, tag);
 
+    protected override Task<IReadOnlyList<string?>> ReadTagHistoryActorsAsync(string repository, string tag) =>
+        ReadTagHistoryActorsAsync(DatabasePath, repository, tag);
+
+    internal static async Task<IReadOnlyList<string?>> ReadTagHistoryActorsAsync(string databasePath, string repository, string tag)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT h.actor FROM tag_history h JOIN repositories r ON r.id = h.repository_id
+            WHERE r.name = $name AND h.tag = $tag ORDER BY h.id;
+            """;
+        command.Parameters.AddWithValue("$name", repository);
+        command.Parameters.AddWithValue("$tag", tag);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string?>();
+        while (await reader.ReadAsync()) rows.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
+        return rows;
+    }
+
     internal static async Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string databasePath, string repository, string tag)
     {
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());

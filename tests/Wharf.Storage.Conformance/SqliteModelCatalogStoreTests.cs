@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Metadata.Sqlite;
@@ -9,9 +10,20 @@ public sealed class SqliteModelCatalogStoreTests : ModelCatalogStoreConformance
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "wharf-catalog-" + Guid.NewGuid().ToString("N"));
     private SqliteMetadataStore? _metadata;
 
+    private string DatabasePath => Path.Combine(_directory, "wharf.db");
+
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     protected override Task<(IMetadataStore Metadata, IModelCatalogStore Catalog)> CreateStoresAsync()
     {
-        string path = Path.Combine(_directory, "wharf.db");
+        string path = DatabasePath;
         _metadata = new SqliteMetadataStore(path);
         return Task.FromResult<(IMetadataStore, IModelCatalogStore)>((_metadata, new SqliteModelCatalogStore(path)));
     }

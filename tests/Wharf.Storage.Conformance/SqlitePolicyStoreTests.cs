@@ -26,4 +26,7 @@ public sealed class SqlitePolicyStoreTests : PolicyStoreConformance
 
     protected override Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string repository, string tag) =>
         SqliteMetadataStoreTests.ReadTagHistoryAsync(DatabasePath, repository, tag);
+
+    protected override Task<IReadOnlyList<string?>> ReadTagHistoryActorsAsync(string repository, string tag) =>
+        SqliteMetadataStoreTests.ReadTagHistoryActorsAsync(DatabasePath, repository, tag);
 }

@@ -30,6 +30,8 @@ public sealed record ModelVersionRecord
     public string FilesJson { get; init; } = "[]";
     public string? LineageJson { get; init; }
     public string? CardJson { get; init; }
+    /// <summary>The model card's text (Markdown), which q= matches too (case-insensitively); null without a card.</summary>
+    public string? CardText { get; init; }
     public string ErrorsJson { get; init; } = "[]";
     public required DateTimeOffset IndexedAt { get; init; }
 
@@ -62,7 +64,10 @@ public sealed record ModelQuery
 
 public sealed record TagInfo(string Name, Digest Digest, DateTimeOffset UpdatedAt);
 
-/// <summary>One tag move: a new tag (Old null), a move, or a delete (New null). Actor is null until auth records it.</summary>
+/// <summary>
+/// One tag move: a new tag (Old null), a move, or a delete (New null). Actor is who made it, as the audit log names
+/// principals ("user:alice", "robot:ci", "anonymous", "retention"); null for moves recorded before actors were.
+/// </summary>
 public sealed record TagMove(long Id, string Tag, Digest? Old, Digest? New, DateTimeOffset At, string? Actor);
 
 /// <summary>

@@ -1,7 +1,16 @@
 namespace Wharf.Core.Policy;
 
-/// <summary>A request to point <see cref="Alias"/> at <see cref="Target"/>, if it still points at <see cref="ExpectedCurrent"/>.</summary>
-public sealed record Promotion(string Repository, string Alias, Digest Target, Digest? ExpectedCurrent, string Actor, string Reason);
+/// <summary>
+/// A request to point <see cref="Alias"/> at <see cref="Target"/>, if it still points at <see cref="ExpectedCurrent"/>.
+/// <see cref="Actor"/> is the name the promotion record keeps; <see cref="Subject"/>, when given, is the principal as the
+/// audit log names it ("user:alice"), which the tag history row records (else it records <see cref="Actor"/>).
+/// </summary>
+public sealed record Promotion(string Repository, string Alias, Digest Target, Digest? ExpectedCurrent, string Actor, string Reason,
+    string? Subject = null)
+{
+    /// <summary>Who the alias's tag history row names.</summary>
+    public string HistoryActor => Subject ?? Actor;
+}
 
 /// <summary>One alias move made by a promotion: who, when, why, from which manifest to which.</summary>
 public sealed record PromotionRecord(long Id, string Repository, string Alias, Digest? From, Digest To, string Actor, string Reason, DateTimeOffset At);

@@ -1,7 +1,10 @@
 namespace Wharf.Core.Policy;
 
-/// <summary>What a promotion asks for: the alias to move, the target (tag or digest) and why.</summary>
-public sealed record PromotionRequest(string Repository, string Alias, string Target, string Reason, string Actor);
+/// <summary>
+/// What a promotion asks for: the alias to move, the target (tag or digest) and why. <see cref="Subject"/> is the
+/// caller as the audit log names it, for the alias's tag history (see <see cref="Promotion.Subject"/>).
+/// </summary>
+public sealed record PromotionRequest(string Repository, string Alias, string Target, string Reason, string Actor, string? Subject = null);
 
 /// <summary>
 /// Moves aliases (staging, production, …) after checking the policy's promotion conditions. The move, its tag
@@ -47,7 +50,7 @@ public sealed class PromotionService(IMetadataStore metadata, IPolicyStore store
             return PolicyProblem.Refused($"cannot promote {request.Target} to {request.Alias}: " + string.Join("; ", failures));
 
         var current = await metadata.ResolveTagAsync(request.Repository, request.Alias, ct);
-        var result = await store.PromoteAsync(new Promotion(request.Repository, request.Alias, summary.Digest, current, request.Actor, request.Reason.Trim()), ct);
+        var result = await store.PromoteAsync(new Promotion(request.Repository, request.Alias, summary.Digest, current, request.Actor, request.Reason.Trim(), request.Subject), ct);
         return result.Outcome switch
         {
             PromoteOutcome.TargetUnknown => PolicyProblem.NotFound($"target {request.Target} was deleted from {request.Repository} during the promotion"),

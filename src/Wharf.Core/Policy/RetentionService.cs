@@ -9,6 +9,9 @@ public sealed record RetentionResult(RetentionDeletion Deletion, bool Deleted);
 /// </summary>
 public sealed class RetentionService(IMetadataStore metadata, PolicyService policies, TimeProvider time)
 {
+    /// <summary>Who tag history names for the deletions of a scheduled run: the policy's retention rule itself.</summary>
+    public const string Actor = "retention";
+
     public async Task<RetentionPlan> PlanAsync(string repository, CancellationToken ct)
     {
         var policy = await policies.EffectiveAsync(repository, ct);
@@ -25,7 +28,11 @@ public sealed class RetentionService(IMetadataStore metadata, PolicyService poli
     }
 
     /// <summary>Plans and, unless <paramref name="dryRun"/>, deletes. A dry run reports every deletion as not done.</summary>
-    public async Task<IReadOnlyList<RetentionResult>> RunAsync(string repository, bool dryRun, CancellationToken ct)
+    public Task<IReadOnlyList<RetentionResult>> RunAsync(string repository, bool dryRun, CancellationToken ct) =>
+        RunAsync(repository, dryRun, Actor, ct);
+
+    /// <summary>As <see cref="RunAsync(string, bool, CancellationToken)"/>; tag history names <paramref name="actor"/> (who asked for the run).</summary>
+    public async Task<IReadOnlyList<RetentionResult>> RunAsync(string repository, bool dryRun, string actor, CancellationToken ct)
     {
         var plan = await PlanAsync(repository, ct);
         if (dryRun) return plan.Deletions.Select(d => new RetentionResult(d, false)).ToList();
@@ -34,8 +41,8 @@ public sealed class RetentionService(IMetadataStore metadata, PolicyService poli
         {
             // Retention is the policy's own rule, so immutable tags do not stop it; a tag added since planning does.
             var outcome = deletion.Action == RetentionAction.DeleteTag
-                ? await metadata.DeleteTagAsync(repository, deletion.Tags[0], null, ct)
-                : await metadata.DeleteManifestAsync(repository, deletion.Digest, new TagGuard(t => !deletion.Tags.Contains(t)), ct);
+                ? await metadata.DeleteTagAsync(repository, deletion.Tags[0], null, actor, ct)
+                : await metadata.DeleteManifestAsync(repository, deletion.Digest, new TagGuard(t => !deletion.Tags.Contains(t)), actor, ct);
             results.Add(new RetentionResult(deletion, outcome == DeleteOutcome.Deleted));
         }
         return results;

@@ -16,7 +16,12 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
 {
     public int MaxBytes => limits.MaxManifestBytes;
 
-    public async Task<Result<ManifestRecord>> PutAsync(string repository, ManifestReference reference, ReadOnlyMemory<byte> content, string? contentType, CancellationToken ct)
+    public Task<Result<ManifestRecord>> PutAsync(string repository, ManifestReference reference, ReadOnlyMemory<byte> content, string? contentType, CancellationToken ct) =>
+        PutAsync(repository, reference, content, contentType, actor: null, ct);
+
+    /// <summary>Stores the manifest; a tag it moves is recorded in tag history as moved by <paramref name="actor"/>.</summary>
+    public async Task<Result<ManifestRecord>> PutAsync(string repository, ManifestReference reference, ReadOnlyMemory<byte> content, string? contentType,
+        string? actor, CancellationToken ct)
     {
         if (content.Length > limits.MaxManifestBytes) return TooLarge();
         var digest = Digest.Compute(content.Span, reference.Digest?.Algorithm ?? Digest.Sha256);
@@ -36,7 +41,7 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
         if (policy is not null && policy.IsAlias(reference.Tag!))
             return Denied($"tag {reference.Tag} is an alias ({policy.AliasSource}): it moves only by promotion, "
                 + $"POST /api/v1/repositories/{repository}/promote (wharf promote)");
-        var put = new ManifestPut(repository, record, reference.Tag, requiredBlobs, requiredManifests, policy?.Guard);
+        var put = new ManifestPut(repository, record, reference.Tag, requiredBlobs, requiredManifests, policy?.Guard, actor);
 
         var result = await metadata.PutManifestAsync(put, ct);
         // The spec has one code for both: MANIFEST_BLOB_UNKNOWN, "manifest references a manifest or blob unknown
@@ -66,12 +71,17 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
     /// Deleting by digest removes the manifest and its tags; by tag, only the tag. Null when done; else
     /// MANIFEST_UNKNOWN, or DENIED when an immutable tag would go.
     /// </summary>
-    public async Task<OciError?> DeleteAsync(string repository, ManifestReference reference, CancellationToken ct)
+    public Task<OciError?> DeleteAsync(string repository, ManifestReference reference, CancellationToken ct) =>
+        DeleteAsync(repository, reference, actor: null, ct);
+
+    /// <inheritdoc cref="DeleteAsync(string, ManifestReference, CancellationToken)"/>
+    /// <remarks>The tag history rows of removed tags name <paramref name="actor"/>.</remarks>
+    public async Task<OciError?> DeleteAsync(string repository, ManifestReference reference, string? actor, CancellationToken ct)
     {
         var policy = policies is null ? null : await policies.EffectiveAsync(repository, ct);
         var outcome = reference.Digest is { } digest
-            ? await metadata.DeleteManifestAsync(repository, digest, policy?.Guard, ct)
-            : await metadata.DeleteTagAsync(repository, reference.Tag!, policy?.Guard, ct);
+            ? await metadata.DeleteManifestAsync(repository, digest, policy?.Guard, actor, ct)
+            : await metadata.DeleteTagAsync(repository, reference.Tag!, policy?.Guard, actor, ct);
         if (outcome == DeleteOutcome.Deleted) return null;
         if (outcome == DeleteOutcome.NotFound) return OciErrors.ManifestUnknown(reference.ToString());
         if (reference.Tag is { } tag)

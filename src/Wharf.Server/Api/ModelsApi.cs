@@ -25,8 +25,24 @@ public static partial class ModelsApi
     [GeneratedRegex(@"^(?<repo>.+)/versions/(?<ref>[^/]+)\z", RegexOptions.CultureInvariant)]
     private static partial Regex VersionRoute();
 
-    [GeneratedRegex(@"^(?<repo>.+)/(?<action>versions|tags|history|diff)\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<repo>.+)/(?<action>[^/]+)\z", RegexOptions.CultureInvariant)]
     private static partial Regex RepositoryRoute();
+
+    /// <summary>
+    /// The GET …/repositories/NAME/ACTION endpoints (besides …/versions/{reference}): the one table dispatch and
+    /// the OpenAPI check read. An action not here is a 404.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, Func<HttpContext, string, Task>> RepositoryActions =
+        new Dictionary<string, Func<HttpContext, string, Task>>(StringComparer.Ordinal)
+        {
+            ["versions"] = SearchEndpoint.HandleAsync,
+            ["tags"] = ModelsTagsEndpoints.TagsAsync,
+            ["history"] = ModelsTagsEndpoints.HistoryAsync,
+            ["diff"] = ModelsDiffEndpoint.HandleAsync,
+        };
+
+    /// <summary>The path, under …/repositories/NAME/, of one version.</summary>
+    internal const string VersionAction = "versions/{reference}";
 
     private static Task DispatchAsync(HttpContext context, string rest)
     {
@@ -37,17 +53,11 @@ public static partial class ModelsApi
                 ? ModelsVersionEndpoint.HandleAsync(context, repository, version.Groups["ref"].Value)
                 : BadName(context, repository);
         }
-        if (RepositoryRoute().Match(rest) is { Success: true } route)
+        if (RepositoryRoute().Match(rest) is { Success: true } route
+            && RepositoryActions.TryGetValue(route.Groups["action"].Value, out var handle))
         {
             string repository = route.Groups["repo"].Value;
-            if (!Reference.IsValidName(repository)) return BadName(context, repository);
-            return route.Groups["action"].Value switch
-            {
-                "versions" => SearchEndpoint.HandleAsync(context, repository),
-                "tags" => ModelsTagsEndpoints.TagsAsync(context, repository),
-                "history" => ModelsTagsEndpoints.HistoryAsync(context, repository),
-                _ => ModelsDiffEndpoint.HandleAsync(context, repository),
-            };
+            return Reference.IsValidName(repository) ? handle(context, repository) : BadName(context, repository);
         }
         return ModelsHttp.ErrorAsync(context, StatusCodes.Status404NotFound, ModelsHttp.NotFound,
             $"no API at {context.Request.Path}; see /api/v1/openapi.yaml");

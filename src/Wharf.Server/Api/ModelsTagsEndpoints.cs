@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core;
 using Wharf.Core.Catalog;
+using Wharf.Core.Policy;
 using Wharf.Ml;
 
 namespace Wharf.Server.Api;

@@ -26,6 +26,10 @@ internal static class PolicyAccess
         return string.IsNullOrEmpty(principal.Name) ? LocalActor : principal.Name;
     }
 
+    /// <summary>The caller as the audit log and tag history name them ("user:alice", "robot:ci", "anonymous").</summary>
+    public static async Task<string> SubjectAsync(HttpContext context) =>
+        (await context.RequestServices.GetRequiredService<AccessGuard>().PrincipalAsync(context)).Subject;
+
     /// <summary>Answers 401/403 (and returns false) when the caller lacks <paramref name="role"/> on the scope.</summary>
     public static Task<bool> RequireAsync(HttpContext context, PolicyScope scope, PolicyRole role) =>
         context.RequestServices.GetRequiredService<AccessGuard>().AuthorizeAsync(context, scope.Name, role switch

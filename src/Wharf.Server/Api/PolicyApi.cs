@@ -14,7 +14,19 @@ namespace Wharf.Server.Api;
 public static class PolicyApi
 {
     internal const string RepositoryPrefix = "/api/v1/repositories/";
-    internal static readonly string[] RepositoryActions = ["policy", "promote", "promotions", "retention"];
+
+    /// <summary>What …/repositories/NAME/ACTION serves, by method and action: the one table dispatch and the OpenAPI check read.</summary>
+    internal static readonly IReadOnlyDictionary<(string Method, string Action), Func<HttpContext, PolicyScope, Task>> RepositoryRoutes =
+        new Dictionary<(string, string), Func<HttpContext, PolicyScope, Task>>
+        {
+            [("GET", "policy")] = PolicyHandlers.GetAsync,
+            [("PUT", "policy")] = PolicyHandlers.PutAsync,
+            [("POST", "promote")] = PolicyPromotionHandlers.PromoteAsync,
+            [("GET", "promotions")] = PolicyPromotionHandlers.HistoryAsync,
+            [("POST", "retention")] = PolicyRetentionHandlers.RunAsync,
+        };
+
+    internal static readonly string[] RepositoryActions = RepositoryRoutes.Keys.Select(k => k.Action).Distinct().ToArray();
 
     public static void MapPolicyApi(this WebApplication app)
     {
@@ -24,7 +36,7 @@ public static class PolicyApi
 
         var pattern = RoutePatternFactory.Parse(RepositoryPrefix + "{**target}", defaults: null,
             parameterPolicies: new { target = new RepositoryActionConstraint() });
-        app.Map(pattern, DispatchRepositoryAsync).WithMetadata(new HttpMethodMetadata(["GET", "PUT", "POST"]));
+        app.Map(pattern, DispatchRepositoryAsync).WithMetadata(new HttpMethodMetadata(RepositoryRoutes.Keys.Select(k => k.Method).Distinct().ToArray()));
     }
 
     private static Task DispatchRepositoryAsync(HttpContext context)
@@ -32,16 +44,10 @@ public static class PolicyApi
         var target = (string)context.Request.RouteValues["target"]!;
         int slash = target.LastIndexOf('/');
         var scope = PolicyScope.Repository(target[..slash]);
-        return (context.Request.Method, target[(slash + 1)..]) switch
-        {
-            ("GET", "policy") => PolicyHandlers.GetAsync(context, scope),
-            ("PUT", "policy") => PolicyHandlers.PutAsync(context, scope),
-            ("POST", "promote") => PolicyPromotionHandlers.PromoteAsync(context, scope),
-            ("GET", "promotions") => PolicyPromotionHandlers.HistoryAsync(context, scope),
-            ("POST", "retention") => PolicyRetentionHandlers.RunAsync(context, scope),
-            var (method, action) => ApiErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "UNSUPPORTED",
-                $"{method} is not supported on …/{action}"),
-        };
+        var (method, action) = (context.Request.Method, target[(slash + 1)..]);
+        return RepositoryRoutes.TryGetValue((method, action), out var handle)
+            ? handle(context, scope)
+            : ApiErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "UNSUPPORTED", $"{method} is not supported on …/{action}");
     }
 
     private static PolicyScope NamespaceScope(HttpContext context) => PolicyScope.Namespace((string)context.Request.RouteValues["ns"]!);

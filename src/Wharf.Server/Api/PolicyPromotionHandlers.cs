@@ -43,7 +43,8 @@ internal static class PolicyPromotionHandlers
 
         var promotions = context.RequestServices.GetRequiredService<PromotionService>();
         var result = await promotions.PromoteAsync(
-            new PromotionRequest(scope.Name, request!.Alias!, request.Target!, request.Reason!, await PolicyAccess.ActorAsync(context)), context.RequestAborted);
+            new PromotionRequest(scope.Name, request!.Alias!, request.Target!, request.Reason!, await PolicyAccess.ActorAsync(context),
+                await PolicyAccess.SubjectAsync(context)), context.RequestAborted);
         if (!result.Ok)
         {
             await PolicyApi.WriteProblemAsync(context, result.Problem);

@@ -38,9 +38,10 @@ internal static class PolicyRetentionHandlers
         else repositories = await retention.RepositoriesAsync(scope.Name, ct);
 
         var items = new List<RetentionItem>();
+        string actor = await PolicyAccess.SubjectAsync(context);
         foreach (var repository in repositories)
         {
-            foreach (var result in await retention.RunAsync(repository, dryRun, ct))
+            foreach (var result in await retention.RunAsync(repository, dryRun, actor, ct))
             {
                 var d = result.Deletion;
                 items.Add(new RetentionItem(repository, d.Action == RetentionAction.DeleteTag ? "deleteTag" : "deleteManifest",

@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Wharf.Core;
 using Wharf.Core.Registry;
+using Wharf.Server.Auth;
 
 namespace Wharf.Server.Oci;
 
@@ -53,7 +54,7 @@ internal static class ManifestHandlers
                 $"manifest exceeds the registry's limit of {manifests.MaxBytes} bytes", new { limit = manifests.MaxBytes });
             return;
         }
-        var stored = await manifests.PutAsync(name, parsed, body, context.Request.ContentType, ct);
+        var stored = await manifests.PutAsync(name, parsed, body, context.Request.ContentType, await ActorAsync(context, services), ct);
         if (!stored.Ok)
         {
             await OciHttp.WriteErrorAsync(context, stored.Error);
@@ -75,7 +76,8 @@ internal static class ManifestHandlers
             await WriteBadReferenceAsync(context, reference, OciErrorCode.ManifestUnknown);
             return;
         }
-        if (await services.Get<ManifestService>().DeleteAsync(name, parsed, context.RequestAborted) is { } error)
+        var actor = await ActorAsync(context, services);
+        if (await services.Get<ManifestService>().DeleteAsync(name, parsed, actor, context.RequestAborted) is { } error)
         {
             await OciHttp.WriteErrorAsync(context, error);
             return;
@@ -83,6 +85,10 @@ internal static class ManifestHandlers
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.ContentLength = 0;
     }
+
+    /// <summary>Who tag history names for a move or delete: the caller as the audit log names them.</summary>
+    private static async Task<string> ActorAsync(HttpContext context, IServiceProvider services) =>
+        (await services.Get<AccessGuard>().PrincipalAsync(context)).Subject;
 
     /// <summary>A reference with a colon is a digest and gets DIGEST_INVALID; anything else is a bad tag.</summary>
     private static Task WriteBadReferenceAsync(HttpContext context, string reference, OciErrorCode tagError) =>

@@ -152,7 +152,7 @@ public sealed class ModelKindsTests(ServerFixture fixture, ITestOutputHelper out
         await Registry.PushImageAsync(repo, model, "v1");
         await Api.IndexedAsync(repo, "v1");
         var subject = model.Descriptor();
-        var card = ModelArtifacts.Card(subject, "---\nlicense: mit\n---\n# Attached card\n");
+        var card = ModelArtifacts.Card(subject, "---\nlicense: mit\n---\n# Attached card\nFine-tuned on Zanzibar dialogues.\n");
         var sbom = ModelArtifacts.Attachment(subject, "application/spdx+json", "application/spdx+json");
         var signature = ModelArtifacts.Attachment(subject, "application/vnd.dev.cosign.artifact.sig.v1+json", "application/vnd.dev.cosign.simplesigning.v1+json");
         foreach (var a in new[] { card, sbom, signature }) await Registry.PushImageAsync(repo, a);
@@ -175,6 +175,12 @@ public sealed class ModelKindsTests(ServerFixture fixture, ITestOutputHelper out
         // Attachments are not versions of their own in the model list.
         var list = await Api.OkAsync($"/api/v1/repositories/{repo}/versions");
         Assert.Equal([model.Digest], list["models"]!.AsArray().Select(v => S(v!, "digest")));
+
+        // q= finds the version by its card's text, whatever the case; the attachment itself is not listed.
+        var byCard = await Api.OkAsync($"/api/v1/repositories/{repo}/versions?q=ZANZIBAR%20dialogues");
+        Assert.Equal([model.Digest], byCard["models"]!.AsArray().Select(v => S(v!, "digest")));
+        var nothing = await Api.OkAsync($"/api/v1/repositories/{repo}/versions?q=zanzibar%20monologues");
+        Assert.Empty(nothing["models"]!.AsArray());
     }
 
     private static string S(JsonNode node, string name) => node[name]?.GetValue<string>() ?? throw new Xunit.Sdk.XunitException($"no {name} in {node.ToJsonString()}");

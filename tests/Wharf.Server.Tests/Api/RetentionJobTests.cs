@@ -54,5 +54,9 @@ public sealed class RetentionJobTests : IAsyncLifetime
             if (tags == """["v3.0.0"]""") break;
         }
         Assert.Equal("""["v3.0.0"]""", tags);
+
+        // Tag history names the job as the remover, and the anonymous pusher (an open registry) as the creator.
+        var history = JsonNode.Parse(await client.GetStringAsync("/api/v1/repositories/team/job/history?tag=v1.0.0"))!["moves"]!.AsArray();
+        Assert.Equal(["retention", "anonymous"], history.Select(m => m!["actor"]!.GetValue<string>()));
     }
 }
