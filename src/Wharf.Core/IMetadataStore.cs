@@ -87,6 +87,9 @@ public interface IMetadataStore
 
     Task<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken ct);
 
+    /// <summary>The manifest a tag points at, in one read (a GET by tag is the hottest request a registry serves).</summary>
+    Task<ManifestRecord?> GetTaggedManifestAsync(string repository, string tag, CancellationToken ct);
+
     /// <summary>
     /// Deletes a manifest and every tag that points at it; <see cref="DeleteOutcome.Protected"/> (and nothing
     /// deleted) when one of those tags is protected by <paramref name="guard"/>. The tag history rows of the

@@ -71,6 +71,23 @@ public sealed partial class SqliteMetadataStore
         return digest is null ? null : Digest.Parse(digest);
     }
 
+    public async Task<ManifestRecord?> GetTaggedManifestAsync(string repository, string tag, CancellationToken ct)
+    {
+        await using var db = await ConnectAsync(ct);
+        var rows = await db.QueryAsync(
+            """
+            SELECT m.digest, m.media_type, m.content, m.artifact_type, m.subject_digest, m.annotations_json, m.created_at
+            FROM tags t JOIN repositories r ON r.id = t.repository_id
+                JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
+            WHERE r.name = $name AND t.name = $tag;
+            """,
+            r => new ManifestRecord(Digest.Parse(r.GetString(0)), r.GetString(1), r.GetFieldValue<byte[]>(2), NullableString(r, 3),
+                NullableString(r, 4) is { } subject ? Digest.Parse(subject) : null, DeserializeAnnotations(NullableString(r, 5)),
+                FromUnix(r.GetInt64(6))),
+            ct, ("$name", repository), ("$tag", tag));
+        return rows.Count == 0 ? null : rows[0];
+    }
+
     // The store's own callers (tests, tools) see the interface's actor-less overloads too.
     public Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, CancellationToken ct) =>
         DeleteManifestAsync(repository, digest, guard, null, ct);

@@ -130,6 +130,34 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task A_tag_reads_its_manifest_in_one_call_and_follows_a_move()
+    {
+        var subject = TestData.DigestOf("subject");
+        var annotations = new Dictionary<string, string> { ["org.opencontainers.image.title"] = "model" };
+        var first = Manifest("first", subject, "application/vnd.cncf.model.manifest.v1+json", annotations);
+        var second = Manifest("second");
+        await StoredAsync("team/model", first, "latest");
+        await StoredAsync("team/model", second);
+
+        var read = await Store.GetTaggedManifestAsync("team/model", "latest", Ct);
+        Assert.NotNull(read);
+        Assert.Equal(first.Digest, read.Digest);
+        Assert.Equal(first.Content, read.Content);
+        Assert.Equal(first.MediaType, read.MediaType);
+        Assert.Equal(first.ArtifactType, read.ArtifactType);
+        Assert.Equal(subject, read.Subject);
+        Assert.Equal(annotations, read.Annotations);
+        Assert.Equal(T0, read.CreatedAt);
+
+        await StoredAsync("team/model", second, "latest");
+        Assert.Equal(second.Digest, (await Store.GetTaggedManifestAsync("team/model", "latest", Ct))!.Digest);
+        Assert.Null(await Store.GetTaggedManifestAsync("team/model", "v9", Ct));
+        Assert.Null(await Store.GetTaggedManifestAsync("team/other", "latest", Ct));
+        await Store.DeleteTagAsync("team/model", "latest", null, Ct);
+        Assert.Null(await Store.GetTaggedManifestAsync("team/model", "latest", Ct));
+    }
+
+    [StoreFact]
     public async Task Putting_the_same_manifest_again_is_idempotent()
     {
         var manifest = Manifest("m");

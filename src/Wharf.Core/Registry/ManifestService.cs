@@ -61,9 +61,9 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
 
     public async Task<ResolvedManifest?> GetAsync(string repository, ManifestReference reference, CancellationToken ct)
     {
-        var digest = reference.Digest ?? await metadata.ResolveTagAsync(repository, reference.Tag!, ct);
-        if (digest is null) return null;
-        var manifest = await metadata.GetManifestAsync(repository, digest.Value, ct);
+        var manifest = reference.Digest is { } digest
+            ? await metadata.GetManifestAsync(repository, digest, ct)
+            : await metadata.GetTaggedManifestAsync(repository, reference.Tag!, ct);
         return manifest is null ? null : new ResolvedManifest(manifest, reference.Tag);
     }
 

@@ -19,9 +19,11 @@ public sealed class UploadService(
 {
     public async Task<UploadSession> StartAsync(string repository, CancellationToken ct)
     {
+        string id = Guid.NewGuid().ToString("N");
+        await blobs.CreateUploadAsync(id, ct);
+        // Stamped once its bytes' home exists: a slow object store must not make a session born idle.
         var now = time.GetUtcNow();
-        var session = new UploadSession(Guid.NewGuid().ToString("N"), repository, now, now);
-        await blobs.CreateUploadAsync(session.Id, ct);
+        var session = new UploadSession(id, repository, now, now);
         await metadata.CreateUploadAsync(session, ct);
         return session;
     }

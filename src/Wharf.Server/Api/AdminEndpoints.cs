@@ -90,7 +90,15 @@ public static class AdminEndpoints
     }
 
     private static Task AddUserAsync(HttpContext context, AccessAdmin admin, string actor, JsonObject? body) =>
-        OutcomeAsync(context, admin.AddUserAsync(Text(body, "name"), Text(body, "password"), Flag(body, "admin"), actor, AuditLog.Address(context), context.RequestAborted), 201);
+        OutcomeAsync(context, AddAndEnforceAsync(context, admin.AddUserAsync(Text(body, "name"), Text(body, "password"), Flag(body, "admin"), actor, AuditLog.Address(context), context.RequestAborted)), 201);
+
+    /// <summary>The first user turns access control on; on this node from the very next request.</summary>
+    private static async Task<AdminOutcome> AddAndEnforceAsync(HttpContext context, Task<AdminOutcome> adding)
+    {
+        var outcome = await adding;
+        if (outcome.Ok) context.RequestServices.GetRequiredService<AuthMode>().Enforce();
+        return outcome;
+    }
 
     private static Task SetPasswordAsync(HttpContext context, AccessAdmin admin, string actor, JsonObject? body) =>
         OutcomeAsync(context, admin.SetPasswordAsync(Route(context, "name"), Text(body, "password"), actor, AuditLog.Address(context), context.RequestAborted));
