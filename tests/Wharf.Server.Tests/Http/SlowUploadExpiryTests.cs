@@ -16,7 +16,8 @@ public sealed class SlowUploadExpiryTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _registry = await TestRegistry.StartAsync(_dir.Path, new Dictionary<string, string?>
         {
-            ["Uploads:IdleTimeout"] = "00:00:01",
+            // Short, but not so short that a loaded machine's pause between a POST and its PATCH counts as idleness.
+            ["Uploads:IdleTimeout"] = "00:00:02",
             ["Uploads:ExpiryInterval"] = "00:00:00.1",
         });
 
@@ -33,7 +34,7 @@ public sealed class SlowUploadExpiryTests : IAsyncLifetime
         var digest = Digest.Compute([.. part, .. part]);
         var body = new HeldContent(part);
         var put = _registry.Client.PostAsync($"/v2/team/model/blobs/uploads/?digest={digest}", body);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await Task.Delay(TimeSpan.FromSeconds(5)); // over twice the idle timeout
         body.Release();
         using var response = await put;
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -46,7 +47,7 @@ public sealed class SlowUploadExpiryTests : IAsyncLifetime
         var upload = await _registry.StartUploadAsync("team/model");
         var body = new HeldContent(part);
         var patch = _registry.PatchAsync(upload, body);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await Task.Delay(TimeSpan.FromSeconds(5)); // over twice the idle timeout
         body.Release();
         using (var response = await patch) Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         using var put = await _registry.CompleteAsync(upload, Digest.Compute([.. part, .. part]).ToString());
