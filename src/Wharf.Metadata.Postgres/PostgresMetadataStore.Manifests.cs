@@ -60,15 +60,12 @@ public sealed partial class PostgresMetadataStore
     {
         await using var db = await ConnectAsync(ct);
         var rows = await db.QueryAsync(
-            """
-            SELECT m.media_type, m.content, m.artifact_type, m.subject_digest, m.annotations_json, m.created_at
+            $"""
+            SELECT {ManifestColumns}
             FROM manifests m JOIN repositories r ON r.id = m.repository_id
             WHERE r.name = @name AND m.digest = @digest;
             """,
-            r => new ManifestRecord(digest, r.GetString(0), r.GetFieldValue<byte[]>(1), NullableString(r, 2),
-                NullableString(r, 3) is { } subject ? Digest.Parse(subject) : null, DeserializeAnnotations(NullableString(r, 4)),
-                r.GetFieldValue<DateTimeOffset>(5)),
-            ct, ("name", repository), ("digest", digest.ToString()));
+            ReadManifest, ct, ("@name", repository), ("@digest", digest.ToString()));
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -85,18 +82,24 @@ public sealed partial class PostgresMetadataStore
     {
         await using var db = await ConnectAsync(ct);
         var rows = await db.QueryAsync(
-            """
-            SELECT m.digest, m.media_type, m.content, m.artifact_type, m.subject_digest, m.annotations_json, m.created_at
+            $"""
+            SELECT {ManifestColumns}
             FROM tags t JOIN repositories r ON r.id = t.repository_id
                 JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
             WHERE r.name = @name AND t.name = @tag;
             """,
-            r => new ManifestRecord(Digest.Parse(r.GetString(0)), r.GetString(1), r.GetFieldValue<byte[]>(2), NullableString(r, 3),
-                NullableString(r, 4) is { } subject ? Digest.Parse(subject) : null, DeserializeAnnotations(NullableString(r, 5)),
-                r.GetFieldValue<DateTimeOffset>(6)),
-            ct, ("@name", repository), ("@tag", tag));
+            ReadManifest, ct, ("@name", repository), ("@tag", tag));
         return rows.Count == 0 ? null : rows[0];
     }
+
+    /// <summary>What both manifest reads select, in the order <see cref="ReadManifest"/> reads it.</summary>
+    private const string ManifestColumns =
+        "m.digest, m.media_type, m.content, m.artifact_type, m.subject_digest, m.annotations_json, m.created_at";
+
+    private static ManifestRecord ReadManifest(Npgsql.NpgsqlDataReader r) =>
+        new(Digest.Parse(r.GetString(0)), r.GetString(1), r.GetFieldValue<byte[]>(2), NullableString(r, 3),
+            NullableString(r, 4) is { } subject ? Digest.Parse(subject) : null, DeserializeAnnotations(NullableString(r, 5)),
+            r.GetFieldValue<DateTimeOffset>(6));
 
     // The store's own callers (tests, tools) see the interface's actor-less overloads too.
     public Task<DeleteOutcome> DeleteManifestAsync(string repository, Digest digest, TagGuard? guard, CancellationToken ct) =>
