@@ -43,9 +43,11 @@ public enum ManifestPutOutcome { Stored, BlobUnknown, ManifestUnknown, TagProtec
 
 /// <summary>
 /// The outcome of a manifest put; <see cref="Missing"/> names the first reference that was not found, and
-/// <see cref="Current"/> where a protected tag points (<see cref="ManifestPutOutcome.TagProtected"/>).
+/// <see cref="Current"/> where a protected tag points (<see cref="ManifestPutOutcome.TagProtected"/>), and
+/// <see cref="Previous"/> the digest the tag pointed at before this put moved it (null when the tag was new, did
+/// not move, or the put named no tag), so an audit of the move needs no second read.
 /// </summary>
-public sealed record ManifestPutResult(ManifestPutOutcome Outcome, Digest? Missing = null, Digest? Current = null);
+public sealed record ManifestPutResult(ManifestPutOutcome Outcome, Digest? Missing = null, Digest? Current = null, Digest? Previous = null);
 
 /// <summary><see cref="Protected"/>: a tag the guard protects would have been removed; nothing was.</summary>
 public enum DeleteOutcome { Deleted, NotFound, Protected }

@@ -1,9 +1,11 @@
 namespace Wharf.Metadata.Postgres;
 
 /// <summary>
-/// The schema, as an ordered list of scripts: version N is <c>Scripts[N - 1]</c>. A released script is never
-/// edited; a change is a new script appended here. Names, tags and digests use the "C" collation, so ORDER BY
-/// and range scans are byte-wise as the distribution spec's paging needs, whatever the database's locale.
+/// The schema, as an ordered list of scripts: version N is <c>Scripts[N - 1]</c>, the same change as SQLite's
+/// version N. A released script is never edited; a change is a new script appended here and to SQLite's. Names,
+/// tags and digests use the "C" collation, so ORDER BY and range scans are byte-wise as the distribution spec's
+/// paging needs, whatever the database's locale. Builds before the shared numbering ran 1+2 as their version 1,
+/// 3+4 as 2, 5 as 3 and 6 as 4 (<see cref="PostgresDialect.LegacyVersions"/>); the SQL of each is unchanged.
 /// </summary>
 internal static class PostgresMigrations
 {
@@ -71,16 +73,16 @@ internal static class PostgresMigrations
             updated_at  timestamptz NOT NULL
         );
         CREATE INDEX upload_sessions_updated ON upload_sessions(updated_at);
-
-        -- Background jobs shared by replicas: one row per job name, held until expires_at.
+        """,
+        // 2: background jobs shared by replicas: one row per job name, held until expires_at.
+        """
         CREATE TABLE job_leases (
             name        text COLLATE "C" PRIMARY KEY,
             holder      text NOT NULL,
             expires_at  timestamptz NOT NULL
         );
         """,
-        // 2: access control (IAccessStore), versioning policies and promotions (IPolicyStore). Secrets are stored
-        // only as hashes (PHC strings for passwords, SHA-256 for tokens).
+        // 3: access control (IAccessStore). Secrets are stored only as hashes (PHC strings for passwords, SHA-256 for tokens).
         """
         CREATE TABLE users (
             name           text COLLATE "C" PRIMARY KEY,
@@ -133,7 +135,9 @@ internal static class PostgresMigrations
             address     text,
             allowed     boolean NOT NULL
         );
-
+        """,
+        // 4: versioning policies (namespace or repository) and the promotions that moved aliases (IPolicyStore).
+        """
         -- The policy as JSON text, as PolicyJson wrote it (one reader and writer for every backend).
         CREATE TABLE policies (
             scope        text COLLATE "C" NOT NULL,  -- 'namespace' or 'repository'
@@ -155,8 +159,7 @@ internal static class PostgresMigrations
         );
         CREATE INDEX promotions_alias ON promotions(repository_id, alias, id);
         """,
-        // 3: the model catalog and its index queue (IModelCatalogStore), and who moved a tag. Self-contained: it
-        // touches only tag_history and manifests of script 1, so it may sit anywhere after it.
+        // 5: the model catalog and its index queue (IModelCatalogStore), and who moved a tag.
         """
         ALTER TABLE tag_history ADD COLUMN actor text;
 
@@ -217,7 +220,7 @@ internal static class PostgresMigrations
         CREATE INDEX model_versions_kind ON model_versions(kind, id);
         CREATE INDEX model_versions_params ON model_versions(parameter_count);
         """,
-        // 4: the model card's text, lowercase, for q= (a substring match, like search_text). Versions indexed before
+        // 6: the model card's text, lowercase, for q= (a substring match, like search_text). Versions indexed before
         // get it from their stored card; the next indexing of a version refreshes it as .NET lowers it.
         """
         ALTER TABLE model_versions ADD COLUMN card_text text COLLATE "C";

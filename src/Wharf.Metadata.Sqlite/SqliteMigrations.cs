@@ -1,8 +1,8 @@
 namespace Wharf.Metadata.Sqlite;
 
 /// <summary>
-/// The schema, as an ordered list of scripts: version N is <c>Scripts[N - 1]</c>. A released script is never
-/// edited; a change is a new script appended here. Timestamps are unix milliseconds (INTEGER); text columns
+/// The schema, as an ordered list of scripts: version N is <c>Scripts[N - 1]</c>, the same change as PostgreSQL's
+/// version N. A released script is never edited; a change is a new script appended here and to PostgreSQL's. Timestamps are unix milliseconds (INTEGER); text columns
 /// use SQLite's default BINARY collation, so ORDER BY is byte-wise as the distribution spec's paging needs.
 /// </summary>
 internal static class SqliteMigrations

@@ -96,13 +96,10 @@ public static class WharfHost
         switch (settings.MetadataKind)
         {
             case "sqlite":
-                services.AddSqliteMetadataStore(settings.DatabasePath).AddSqliteAccessStore(settings.DatabasePath)
-                    .AddSqliteModelCatalog(settings.DatabasePath);
+                services.AddSqliteMetadata(new SqliteMetadataOptions { Path = settings.DatabasePath });
                 break;
             case "postgres":
-                services.AddPostgresMetadataStore(settings.MetadataConnectionString!)
-                    .AddPostgresAccessStore(settings.MetadataConnectionString!)
-                    .AddPostgresModelCatalog(settings.MetadataConnectionString!);
+                services.AddPostgresMetadata(new PostgresMetadataOptions { ConnectionString = settings.MetadataConnectionString! });
                 break;
             default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite, postgres)");
         }

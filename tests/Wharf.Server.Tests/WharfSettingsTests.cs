@@ -159,10 +159,11 @@ public sealed class WharfSettingsTests : IDisposable
         // Composing does not connect: the store is built, and serves as the job leases too.
         await using var app = WharfHost.Build(_dir.File("wharf.yaml", Yaml), new Dictionary<string, string?> { ["Data"] = _dir.Path });
         var store = app.Services.GetRequiredService<IMetadataStore>();
-        Assert.IsType<Metadata.Postgres.PostgresMetadataStore>(store);
+        Assert.IsType<Metadata.Sql.SqlMetadataStore>(store);
+        Assert.IsType<Metadata.Postgres.PostgresDialect>(app.Services.GetRequiredService<Metadata.Sql.SqlDatabase>().Dialect);
         Assert.Same(store, app.Services.GetRequiredService<IJobLeases>());
         // The model catalog is composed too, so /api/v1 serves and the index job runs on PostgreSQL.
-        Assert.IsType<Metadata.Postgres.PostgresModelCatalogStore>(app.Services.GetRequiredService<Wharf.Core.Catalog.IModelCatalogStore>());
+        Assert.IsType<Metadata.Sql.SqlModelCatalogStore>(app.Services.GetRequiredService<Wharf.Core.Catalog.IModelCatalogStore>());
     }
 
     [Fact]

@@ -50,7 +50,9 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
 
     protected async Task StoredAsync(string repository, ManifestRecord manifest, string? tag = null, Digest[]? blobs = null,
         Digest[]? manifests = null, TagGuard? guard = null) =>
-        Assert.Equal(new ManifestPutResult(ManifestPutOutcome.Stored), await PutAsync(repository, manifest, tag, blobs, manifests, guard));
+        // Previous (where a moved tag pointed) has its own test below.
+        Assert.Equal(new ManifestPutResult(ManifestPutOutcome.Stored),
+            await PutAsync(repository, manifest, tag, blobs, manifests, guard) with { Previous = null });
 
     private async Task<List<string>> AllTagsAsync(string repository, int pageSize)
     {
@@ -73,6 +75,21 @@ public abstract class MetadataStoreConformance : IAsyncLifetime
         await Store.MigrateAsync(Ct);
         await Store.MigrateAsync(Ct);
         Assert.Equal(1, await Store.GetLinkedBlobSizeAsync("team/model", TestData.DigestOf("a"), Ct));
+    }
+
+    [StoreFact]
+    public async Task A_put_that_moves_a_tag_names_where_the_tag_pointed_before()
+    {
+        var first = Manifest("first");
+        var second = Manifest("second");
+        Assert.Null((await PutAsync("team/model", first, "latest")).Previous); // a new tag
+        Assert.Null((await PutAsync("team/model", first, "latest")).Previous); // the same digest: nothing moved
+        Assert.Null((await PutAsync("team/model", second)).Previous); // no tag
+        var moved = await PutAsync("team/model", second, "latest");
+        Assert.Equal(ManifestPutOutcome.Stored, moved.Outcome);
+        Assert.Equal(first.Digest, moved.Previous);
+        Assert.Null((await PutAsync("team/model", first, "stable")).Previous); // a new tag beside a moved one
+        Assert.Equal(second.Digest, (await PutAsync("team/model", first, "latest")).Previous);
     }
 
     [StoreFact]

@@ -1,5 +1,6 @@
 using Wharf.Core.Access;
 using Wharf.Metadata.Postgres;
+using Wharf.Metadata.Sql;
 
 namespace Wharf.Storage.Conformance;
 
@@ -8,18 +9,19 @@ namespace Wharf.Storage.Conformance;
 public sealed class PostgresAccessStoreTests : AccessStoreConformance
 {
     private string? _connectionString;
-    private PostgresAccessStore? _store;
+    private SqlDatabase? _database;
 
     protected override async Task<IAccessStore> CreateStoreAsync()
     {
         _connectionString = await TestPostgres.CreateDatabaseAsync(GetType());
-        await using (var metadata = new PostgresMetadataStore(_connectionString)) await metadata.MigrateAsync(Ct);
-        return _store = new PostgresAccessStore(_connectionString);
+        _database = PostgresMetadata.Open(_connectionString);
+        await _database.MigrateAsync(Ct);
+        return new SqlAccessStore(_database);
     }
 
     protected override async Task DisposeStoreAsync()
     {
-        if (_store is not null) await _store.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
         if (_connectionString is not null) await TestPostgres.DropDatabaseAsync(GetType(), _connectionString);
     }
 }

@@ -1,6 +1,7 @@
 using Npgsql;
 using Wharf.Core;
 using Wharf.Metadata.Postgres;
+using Wharf.Metadata.Sql;
 
 namespace Wharf.Storage.Conformance;
 
@@ -9,7 +10,7 @@ namespace Wharf.Storage.Conformance;
 public sealed class PostgresMetadataStoreTests : MetadataStoreConformance
 {
     private string? _connectionString;
-    private readonly List<PostgresMetadataStore> _stores = [];
+    private readonly List<SqlDatabase> _databases = [];
 
     private string ConnectionString => _connectionString ?? throw new InvalidOperationException("no database yet");
 
@@ -21,16 +22,16 @@ public sealed class PostgresMetadataStoreTests : MetadataStoreConformance
 
     protected override async Task DisposeStoreAsync()
     {
-        foreach (var store in _stores) await store.DisposeAsync();
+        foreach (var database in _databases) await database.DisposeAsync();
         if (_connectionString is not null) await TestPostgres.DropDatabaseAsync(GetType(), _connectionString);
     }
 
     /// <summary>Another store on the same database, with its own connection pool: another replica, as far as the database can tell.</summary>
-    private PostgresMetadataStore NewStore()
+    private SqlMetadataStore NewStore()
     {
-        var store = new PostgresMetadataStore(ConnectionString);
-        _stores.Add(store);
-        return store;
+        var database = PostgresMetadata.Open(ConnectionString);
+        _databases.Add(database);
+        return new SqlMetadataStore(database);
     }
 
     protected override Task<IReadOnlyList<(Digest? Old, Digest? New)>> ReadTagHistoryAsync(string repository, string tag) =>
@@ -125,7 +126,8 @@ public sealed class PostgresMetadataStoreTests : MetadataStoreConformance
         string connectionString = await TestPostgres.CreateDatabaseAsync(GetType());
         try
         {
-            var starting = Enumerable.Range(0, 6).Select(_ => new PostgresMetadataStore(connectionString)).ToList();
+            var databases = Enumerable.Range(0, 6).Select(_ => PostgresMetadata.Open(connectionString)).ToList();
+            var starting = databases.Select(d => new SqlMetadataStore(d)).ToList();
             try
             {
                 await Task.WhenAll(starting.Select(s => Task.Run(() => s.MigrateAsync(Ct))));
@@ -135,7 +137,7 @@ public sealed class PostgresMetadataStoreTests : MetadataStoreConformance
             }
             finally
             {
-                foreach (var store in starting) await store.DisposeAsync();
+                foreach (var database in databases) await database.DisposeAsync();
             }
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
@@ -174,7 +176,7 @@ public sealed class PostgresMetadataStoreTests : MetadataStoreConformance
     [StoreFact]
     public void A_bad_connection_string_names_the_problem_not_the_password()
     {
-        var e = Assert.Throws<ArgumentException>(() => new PostgresMetadataStore("Host=db;Password=s3cret;Nonsense=1"));
+        var e = Assert.Throws<ArgumentException>(() => PostgresMetadata.Open("Host=db;Password=s3cret;Nonsense=1"));
         Assert.Contains("not a valid PostgreSQL connection string", e.Message);
         Assert.DoesNotContain("s3cret", e.Message);
     }

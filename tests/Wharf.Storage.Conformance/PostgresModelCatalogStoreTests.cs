@@ -3,6 +3,7 @@ using Npgsql;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Metadata.Postgres;
+using Wharf.Metadata.Sql;
 
 namespace Wharf.Storage.Conformance;
 
@@ -11,23 +12,18 @@ namespace Wharf.Storage.Conformance;
 public sealed class PostgresModelCatalogStoreTests : ModelCatalogStoreConformance
 {
     private string? _connectionString;
-    private PostgresMetadataStore? _metadata;
-    private PostgresModelCatalogStore? _catalog;
-    private readonly List<PostgresModelCatalogStore> _replicas = [];
+    private readonly List<SqlDatabase> _databases = [];
 
     protected override async Task<(IMetadataStore Metadata, IModelCatalogStore Catalog)> CreateStoresAsync()
     {
         _connectionString = await TestPostgres.CreateDatabaseAsync(GetType());
-        _metadata = new PostgresMetadataStore(_connectionString);
-        _catalog = new PostgresModelCatalogStore(_connectionString);
-        return (_metadata, _catalog);
+        var database = Open();
+        return (new SqlMetadataStore(database), new SqlModelCatalogStore(database));
     }
 
     protected override async Task DisposeStoresAsync()
     {
-        foreach (var replica in _replicas) await replica.DisposeAsync();
-        if (_catalog is not null) await _catalog.DisposeAsync();
-        if (_metadata is not null) await _metadata.DisposeAsync();
+        foreach (var database in _databases) await database.DisposeAsync();
         if (_connectionString is not null) await TestPostgres.DropDatabaseAsync(GetType(), _connectionString);
     }
 
@@ -50,11 +46,13 @@ public sealed class PostgresModelCatalogStoreTests : ModelCatalogStoreConformanc
     }
 
     /// <summary>Another catalog store with its own connection pool: another replica, as far as the database can tell.</summary>
-    private PostgresModelCatalogStore NewReplica()
+    private SqlModelCatalogStore NewReplica() => new(Open());
+
+    private SqlDatabase Open()
     {
-        var replica = new PostgresModelCatalogStore(_connectionString!);
-        _replicas.Add(replica);
-        return replica;
+        var database = PostgresMetadata.Open(_connectionString!);
+        _databases.Add(database);
+        return database;
     }
 
     [StoreFact]

@@ -1,6 +1,7 @@
 using Wharf.Core;
 using Wharf.Core.Policy;
 using Wharf.Metadata.Postgres;
+using Wharf.Metadata.Sql;
 
 namespace Wharf.Storage.Conformance;
 
@@ -9,18 +10,18 @@ namespace Wharf.Storage.Conformance;
 public sealed class PostgresPolicyStoreTests : PolicyStoreConformance
 {
     private string? _connectionString;
-    private PostgresMetadataStore? _store;
+    private SqlDatabase? _database;
 
     protected override async Task<(IMetadataStore Metadata, IPolicyStore Policies)> CreateStoresAsync()
     {
         _connectionString = await TestPostgres.CreateDatabaseAsync(GetType());
-        _store = new PostgresMetadataStore(_connectionString);
-        return (_store, _store);
+        var store = new SqlMetadataStore(_database = PostgresMetadata.Open(_connectionString));
+        return (store, store);
     }
 
     protected override async Task DisposeStoresAsync()
     {
-        if (_store is not null) await _store.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
         if (_connectionString is not null) await TestPostgres.DropDatabaseAsync(GetType(), _connectionString);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Wharf.Core;
+using Wharf.Metadata.Sql;
 using Wharf.Metadata.Sqlite;
 
 namespace Wharf.Storage.Conformance;
@@ -7,16 +8,16 @@ namespace Wharf.Storage.Conformance;
 public sealed class SqliteMetadataStoreTests : MetadataStoreConformance
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "wharf-sqlite-" + Guid.NewGuid().ToString("N"));
-    private SqliteMetadataStore? _store;
+    private SqlDatabase? _database;
 
     private string DatabasePath => Path.Combine(_directory, "wharf.db");
 
     protected override Task<IMetadataStore> CreateStoreAsync() =>
-        Task.FromResult<IMetadataStore>(_store = new SqliteMetadataStore(DatabasePath));
+        Task.FromResult<IMetadataStore>(new SqlMetadataStore(_database = SqliteMetadata.Open(DatabasePath)));
 
     protected override Task DisposeStoreAsync()
     {
-        _store?.Dispose();
+        _database?.Dispose();
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
         return Task.CompletedTask;
     }
@@ -82,7 +83,8 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreConformance
     public async Task A_second_store_on_the_same_file_sees_the_same_truth()
     {
         await Store.LinkBlobAsync("team/model", TestData.DigestOf("a"), 3, Ct);
-        using var other = new SqliteMetadataStore(DatabasePath);
+        using var database = SqliteMetadata.Open(DatabasePath);
+        var other = new SqlMetadataStore(database);
         await other.MigrateAsync(Ct);
         Assert.Equal(3, await other.GetLinkedBlobSizeAsync("team/model", TestData.DigestOf("a"), Ct));
     }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Wharf.Core;
 using Wharf.Core.Catalog;
+using Wharf.Metadata.Sql;
 using Wharf.Metadata.Sqlite;
 
 namespace Wharf.Storage.Conformance;
@@ -8,7 +9,7 @@ namespace Wharf.Storage.Conformance;
 public sealed class SqliteModelCatalogStoreTests : ModelCatalogStoreConformance
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "wharf-catalog-" + Guid.NewGuid().ToString("N"));
-    private SqliteMetadataStore? _metadata;
+    private SqlDatabase? _database;
 
     private string DatabasePath => Path.Combine(_directory, "wharf.db");
 
@@ -24,13 +25,13 @@ public sealed class SqliteModelCatalogStoreTests : ModelCatalogStoreConformance
     protected override Task<(IMetadataStore Metadata, IModelCatalogStore Catalog)> CreateStoresAsync()
     {
         string path = DatabasePath;
-        _metadata = new SqliteMetadataStore(path);
-        return Task.FromResult<(IMetadataStore, IModelCatalogStore)>((_metadata, new SqliteModelCatalogStore(path)));
+        _database = SqliteMetadata.Open(path);
+        return Task.FromResult<(IMetadataStore, IModelCatalogStore)>((new SqlMetadataStore(_database), new SqlModelCatalogStore(_database)));
     }
 
     protected override Task DisposeStoresAsync()
     {
-        _metadata?.Dispose();
+        _database?.Dispose();
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
         return Task.CompletedTask;
     }

@@ -1,5 +1,6 @@
 using Wharf.Core;
 using Wharf.Core.Policy;
+using Wharf.Metadata.Sql;
 using Wharf.Metadata.Sqlite;
 
 namespace Wharf.Storage.Conformance;
@@ -7,19 +8,19 @@ namespace Wharf.Storage.Conformance;
 public sealed class SqlitePolicyStoreTests : PolicyStoreConformance
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "wharf-sqlite-" + Guid.NewGuid().ToString("N"));
-    private SqliteMetadataStore? _store;
+    private SqlDatabase? _database;
 
     private string DatabasePath => Path.Combine(_directory, "wharf.db");
 
     protected override Task<(IMetadataStore Metadata, IPolicyStore Policies)> CreateStoresAsync()
     {
-        _store = new SqliteMetadataStore(DatabasePath);
-        return Task.FromResult<(IMetadataStore, IPolicyStore)>((_store, _store));
+        var store = new SqlMetadataStore(_database = SqliteMetadata.Open(DatabasePath));
+        return Task.FromResult<(IMetadataStore, IPolicyStore)>((store, store));
     }
 
     protected override Task DisposeStoresAsync()
     {
-        _store?.Dispose();
+        _database?.Dispose();
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
         return Task.CompletedTask;
     }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Wharf.Core.Policy;
 using Wharf.Core.Registry;
+using Wharf.Metadata.Sql;
 using Wharf.Metadata.Sqlite;
 using Wharf.Storage.FileSystem;
 
@@ -25,7 +26,8 @@ public abstract class PolicyHarness : IAsyncLifetime
     protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "wharf-policy-" + Guid.NewGuid().ToString("N"));
-    private SqliteMetadataStore? _sqlite;
+    private SqlDatabase? _database;
+    private SqlMetadataStore? _sqlite;
 
     protected static CancellationToken Ct => CancellationToken.None;
 
@@ -42,7 +44,7 @@ public abstract class PolicyHarness : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var blobs = new FileSystemBlobStore(_root);
-        _sqlite = new SqliteMetadataStore(Path.Combine(_root, "wharf.db"), Time);
+        _sqlite = new SqlMetadataStore(_database = SqliteMetadata.Open(Path.Combine(_root, "wharf.db"), Time));
         await _sqlite.MigrateAsync(Ct);
         var limits = new RegistryLimits();
         Uploads = new UploadService(blobs, Metadata, new UploadHashes(), new UploadLeases(_sqlite, Time), limits, Time);
@@ -54,7 +56,7 @@ public abstract class PolicyHarness : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        _sqlite?.Dispose();
+        _database?.Dispose();
         Directory.Delete(_root, recursive: true);
         return Task.CompletedTask;
     }

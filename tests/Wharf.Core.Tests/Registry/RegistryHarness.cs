@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Wharf.Core.Registry;
+using Wharf.Metadata.Sql;
 using Wharf.Metadata.Sqlite;
 using Wharf.Storage.FileSystem;
 
@@ -12,7 +13,8 @@ namespace Wharf.Core.Tests.Registry;
 public abstract class RegistryHarness : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "wharf-registry-" + Guid.NewGuid().ToString("N"));
-    private SqliteMetadataStore? _sqlite;
+    private SqlDatabase? _database;
+    private SqlMetadataStore? _sqlite;
 
     protected static CancellationToken Ct => CancellationToken.None;
 
@@ -32,7 +34,7 @@ public abstract class RegistryHarness : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Blobs = new FileSystemBlobStore(_root);
-        _sqlite = new SqliteMetadataStore(Path.Combine(_root, "wharf.db"));
+        _sqlite = new SqlMetadataStore(_database = SqliteMetadata.Open(Path.Combine(_root, "wharf.db")));
         await _sqlite.MigrateAsync(Ct);
         Uploads = new UploadService(Blobs, Metadata, Hashes, new UploadLeases(_sqlite, TimeProvider.System), Limits, TimeProvider.System);
         Manifests = new ManifestService(Metadata, Limits, TimeProvider.System);
@@ -40,7 +42,7 @@ public abstract class RegistryHarness : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        _sqlite?.Dispose();
+        _database?.Dispose();
         Directory.Delete(_root, recursive: true);
         return Task.CompletedTask;
     }

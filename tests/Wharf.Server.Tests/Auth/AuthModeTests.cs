@@ -1,4 +1,5 @@
 using Wharf.Core.Access;
+using Wharf.Metadata.Sql;
 using Wharf.Metadata.Sqlite;
 using Wharf.Server.Auth;
 
@@ -13,13 +14,20 @@ public sealed class AuthModeTests : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly ManualClock _clock = new();
 
-    public void Dispose() => _dir.Dispose();
+    private readonly List<SqlDatabase> _databases = [];
 
-    private async Task<SqliteAccessStore> StoreAsync()
+    public void Dispose()
     {
-        string path = Path.Combine(_dir.Path, "wharf.db");
-        using (var metadata = new SqliteMetadataStore(path)) await metadata.MigrateAsync(CancellationToken.None);
-        return new SqliteAccessStore(path);
+        foreach (var database in _databases) database.Dispose();
+        _dir.Dispose();
+    }
+
+    private async Task<SqlAccessStore> StoreAsync()
+    {
+        var database = SqliteMetadata.Open(Path.Combine(_dir.Path, "wharf.db"));
+        _databases.Add(database);
+        await database.MigrateAsync(CancellationToken.None);
+        return new SqlAccessStore(database);
     }
 
     private static Task AddUserAsync(IAccessStore store, string name) =>

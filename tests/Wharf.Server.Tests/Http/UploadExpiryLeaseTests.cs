@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Wharf.Metadata.Sql;
 using Wharf.Metadata.Sqlite;
 using Wharf.Server.Jobs;
 
@@ -9,13 +10,14 @@ namespace Wharf.Server.Tests.Http;
 public sealed class UploadExpiryLeaseTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
-    private SqliteMetadataStore _otherReplica = null!;
+    private SqlDatabase _otherDatabase = null!;
+    private SqlMetadataStore _otherReplica = null!;
     private TestRegistry _registry = null!;
 
     public async Task InitializeAsync()
     {
         // Another replica on the same database took the lease first, and keeps it for an hour.
-        _otherReplica = new SqliteMetadataStore(Path.Combine(_dir.Path, "wharf.db"));
+        _otherReplica = new SqlMetadataStore(_otherDatabase = SqliteMetadata.Open(Path.Combine(_dir.Path, "wharf.db")));
         await _otherReplica.MigrateAsync(CancellationToken.None);
         Assert.True(await _otherReplica.TryAcquireAsync(UploadExpiryJob.LeaseName, "other-replica", TimeSpan.FromHours(1), CancellationToken.None));
         _registry = await TestRegistry.StartAsync(_dir.Path, new Dictionary<string, string?>
@@ -28,7 +30,7 @@ public sealed class UploadExpiryLeaseTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _registry.DisposeAsync();
-        _otherReplica.Dispose();
+        _otherDatabase.Dispose();
         _dir.Dispose();
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Wharf.Core;
 using Wharf.Core.Catalog;
+using Wharf.Metadata.Sql;
 using Wharf.Metadata.Sqlite;
 using Wharf.Ml;
 using Wharf.Server.Jobs;
@@ -17,22 +18,23 @@ public sealed class ModelIndexJobTests : IAsyncLifetime
 {
     private static CancellationToken Ct => CancellationToken.None;
     private readonly TempDirectory _dir = new();
-    private SqliteMetadataStore _metadata = null!;
-    private SqliteModelCatalogStore _catalog = null!;
+    private SqlDatabase _database = null!;
+    private SqlMetadataStore _metadata = null!;
+    private SqlModelCatalogStore _catalog = null!;
     private FileSystemBlobStore _blobs = null!;
 
     public async Task InitializeAsync()
     {
         string db = Path.Combine(_dir.Path, "wharf.db");
-        _metadata = new SqliteMetadataStore(db);
+        _metadata = new SqlMetadataStore(_database = SqliteMetadata.Open(db));
         await _metadata.MigrateAsync(Ct);
-        _catalog = new SqliteModelCatalogStore(db);
+        _catalog = new SqlModelCatalogStore(_database);
         _blobs = new FileSystemBlobStore(Path.Combine(_dir.Path, "blobs"));
     }
 
     public Task DisposeAsync()
     {
-        _metadata.Dispose();
+        _database.Dispose();
         _dir.Dispose();
         return Task.CompletedTask;
     }

@@ -1,68 +1,74 @@
-using Npgsql;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 
-namespace Wharf.Metadata.Postgres;
+namespace Wharf.Metadata.Sql;
 
 /// <summary>
-/// <see cref="IModelCatalogStore"/> on the metadata store's PostgreSQL database (its migrations create these
-/// tables, and a trigger on manifests fills the queue in the put's own transaction). A claim is one
-/// UPDATE … RETURNING over rows picked FOR UPDATE SKIP LOCKED, so replicas claiming at once take disjoint rows
-/// without waiting on each other.
+/// <see cref="IModelCatalogStore"/> on the metadata database (its migrations create these tables, and a trigger on
+/// manifests fills the queue in the put's own transaction). A claim is one UPDATE … RETURNING over rows picked
+/// under the dialect's claim lock, so replicas claiming at once take disjoint rows without waiting on each other.
 /// </summary>
-public sealed partial class PostgresModelCatalogStore : IModelCatalogStore, IAsyncDisposable, IDisposable
+public sealed partial class SqlModelCatalogStore : IModelCatalogStore
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly TimeProvider _time;
+    private const string Due = "due_at <= @now AND (claimed_by IS NULL OR claim_expires_at < @now)";
 
-    public PostgresModelCatalogStore(string connectionString, TimeProvider? timeProvider = null)
+    private readonly SqlDatabase _database;
+    private readonly SqlDialect _dialect;
+
+    public SqlModelCatalogStore(SqlDatabase database)
     {
-        PostgresMetadataStore.CheckConnectionString(connectionString);
-        _dataSource = NpgsqlDataSource.Create(connectionString);
-        _time = timeProvider ?? TimeProvider.System;
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _dialect = database.Dialect;
     }
 
     public async Task EnqueueAsync(string repository, Digest digest, CancellationToken ct)
     {
-        await using var db = await ConnectAsync(ct);
+        await using var db = await _database.ConnectAsync(ct);
         await db.ExecuteAsync(
-            """
+            $"""
             INSERT INTO index_queue (repository_id, digest, due_at)
                 SELECT m.repository_id, m.digest, @now FROM manifests m JOIN repositories r ON r.id = m.repository_id
                 WHERE r.name = @name AND m.digest = @digest
             ON CONFLICT (repository_id, digest) DO UPDATE SET generation = index_queue.generation + 1,
-                due_at = least(index_queue.due_at, excluded.due_at), attempts = 0;
+                due_at = {_dialect.Least}(index_queue.due_at, excluded.due_at), attempts = 0;
             """,
-            ct, ("name", repository), ("digest", digest.ToString()), ("now", _time.GetUtcNow().ToUniversalTime()));
+            ct, ("name", repository), ("digest", digest.ToString()), ("now", _database.Now()));
     }
 
     public async Task<IReadOnlyList<IndexJob>> ClaimAsync(string worker, int limit, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(worker);
         if (limit <= 0) return [];
-        await using var db = await ConnectAsync(ct);
-        // One statement: the picked rows stay locked until the update commits, and rows another claimer holds are skipped.
-        var jobs = await db.QueryAsync(
-            """
-            WITH picked AS (
-                SELECT id FROM index_queue
-                WHERE due_at <= @now AND (claimed_by IS NULL OR claim_expires_at < @now)
-                ORDER BY due_at, id LIMIT @limit FOR UPDATE SKIP LOCKED)
-            UPDATE index_queue q SET claimed_by = @worker, claim_expires_at = @until, attempts = q.attempts + 1
-            FROM picked, repositories r WHERE q.id = picked.id AND r.id = q.repository_id
-            RETURNING q.id, r.name, q.digest, q.attempts, q.generation;
+        // A read first: an idle queue costs no write transaction (on SQLite, no write lock).
+        await using (var peek = await _database.ConnectAsync(ct))
+        {
+            if (await peek.ScalarAsync($"SELECT 1 FROM index_queue WHERE {Due} LIMIT 1;", ct, ("now", _dialect.Time(now))) is null) return [];
+        }
+        await using var db = await _database.BeginWriteAsync(ct);
+        var claimed = await db.QueryAsync(
+            $"""
+            WITH picked AS (SELECT id FROM index_queue WHERE {Due} ORDER BY due_at, id LIMIT @limit{_dialect.SkipLockedRows})
+            UPDATE index_queue SET claimed_by = @worker, claim_expires_at = @until, attempts = attempts + 1
+            WHERE id IN (SELECT id FROM picked)
+            RETURNING id, repository_id, digest, attempts, generation;
             """,
-            r => new IndexJob(r.GetInt64(0), r.GetString(1), Digest.Parse(r.GetString(2)), r.GetInt32(3), r.GetInt64(4), worker),
-            ct, ("worker", worker), ("until", leaseUntil.ToUniversalTime()), ("now", now.ToUniversalTime()), ("limit", limit));
-        return jobs.OrderBy(j => j.Id).ToList();
+            r => (Id: r.GetInt64(0), RepositoryId: r.GetInt64(1), Digest: r.GetString(2), Attempts: r.GetInt32(3), Generation: r.GetInt64(4)),
+            ct, ("worker", worker), ("until", _dialect.Time(leaseUntil)), ("now", _dialect.Time(now)), ("limit", limit));
+        var names = new Dictionary<long, string>();
+        foreach (long repositoryId in claimed.Select(c => c.RepositoryId).Distinct())
+            names[repositoryId] = (string)(await db.ScalarAsync("SELECT name FROM repositories WHERE id = @id;", ct, ("id", repositoryId)))!;
+        await db.CommitAsync(ct);
+        return claimed.Select(c => new IndexJob(c.Id, names[c.RepositoryId], Digest.Parse(c.Digest), c.Attempts, c.Generation, worker))
+            .OrderBy(j => j.Id).ToList();
     }
 
     public async Task<bool> CompleteAsync(IndexJob job, ModelVersionRecord? version, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await using var db = await PostgresSession.OpenAsync(_dataSource, write: true, ct);
+        await using var db = await _database.BeginWriteAsync(ct);
         // The row lock holds off a concurrent re-enqueue until this commits, so its generation bump is never lost.
-        var generation = await db.ScalarAsync("SELECT generation FROM index_queue WHERE id = @id AND claimed_by = @worker FOR UPDATE;",
+        var generation = await db.ScalarAsync($"SELECT generation FROM index_queue WHERE id = @id AND claimed_by = @worker{_dialect.LockRows};",
             ct, ("id", job.Id), ("worker", job.Worker)) as long?;
         if (generation is null) return false;
         if (version is not null) await UpsertVersionAsync(db, version, ct);
@@ -77,40 +83,34 @@ public sealed partial class PostgresModelCatalogStore : IModelCatalogStore, IAsy
     public async Task RetryAsync(IndexJob job, string error, DateTimeOffset dueAt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await using var db = await ConnectAsync(ct);
+        await using var db = await _database.ConnectAsync(ct);
         await db.ExecuteAsync(
             "UPDATE index_queue SET claimed_by = NULL, claim_expires_at = NULL, last_error = @error, due_at = @due WHERE id = @id AND claimed_by = @worker;",
-            ct, ("id", job.Id), ("worker", job.Worker), ("error", error), ("due", dueAt.ToUniversalTime()));
+            ct, ("id", job.Id), ("worker", job.Worker), ("error", error), ("due", _dialect.Time(dueAt)));
     }
 
     public async Task<QueuedIndex?> GetQueuedAsync(string repository, Digest digest, CancellationToken ct)
     {
-        await using var db = await ConnectAsync(ct);
+        await using var db = await _database.ConnectAsync(ct);
         var rows = await db.QueryAsync(
             "SELECT q.attempts, q.last_error, q.due_at FROM index_queue q JOIN repositories r ON r.id = q.repository_id WHERE r.name = @name AND q.digest = @digest;",
-            r => new QueuedIndex(r.GetInt32(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetFieldValue<DateTimeOffset>(2)),
+            r => new QueuedIndex(r.GetInt32(0), r.IsDBNull(1) ? null : r.GetString(1), _dialect.ReadTime(r, 2)),
             ct, ("name", repository), ("digest", digest.ToString()));
         return rows.Count == 0 ? null : rows[0];
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
-
-    public void Dispose() => _dataSource.Dispose();
-
-    /// <summary>A connection in autocommit mode: for reads and single-statement writes.</summary>
-    private Task<PostgresSession> ConnectAsync(CancellationToken ct) => PostgresSession.OpenAsync(_dataSource, write: false, ct);
-
-    private static async Task UpsertVersionAsync(PostgresSession db, ModelVersionRecord v, CancellationToken ct)
+    private async Task UpsertVersionAsync(SqlSession db, ModelVersionRecord v, CancellationToken ct)
     {
-        string[]? licenses = v.Licenses.Count == 0 ? null : v.Licenses.Select(l => l.ToLowerInvariant()).ToArray();
+        var licenses = _dialect.List(v.Licenses.Select(l => l.ToLowerInvariant()).ToList());
         // Only while the manifest is still there: a version never outlives its manifest. Casts type the parameters a null leaves untyped.
         await db.ExecuteAsync(
-            """
+            $"""
             INSERT INTO model_versions (repository_id, digest, kind, status, error, name, format, architecture, parameter_count, quantization,
                 licenses, search_text, metadata_json, files_json, lineage_json, card_json, card_text, errors_json, indexed_at)
-            SELECT m.repository_id, m.digest, @kind::text, @status::text, @error::text, @name::text, @format::text, @arch::text,
-                @params::bigint, @quant::text, @licenses::text[], @search::text, @metadata::text, @files::text, @lineage::text,
-                @card::text, @cardText::text, @errors::text, @at::timestamptz
+            SELECT m.repository_id, m.digest, CAST(@kind AS text), CAST(@status AS text), CAST(@error AS text), CAST(@name AS text),
+                CAST(@format AS text), CAST(@arch AS text), CAST(@params AS bigint), CAST(@quant AS text), CAST(@licenses AS {_dialect.ListType}),
+                CAST(@search AS text), CAST(@metadata AS text), CAST(@files AS text), CAST(@lineage AS text), CAST(@card AS text),
+                CAST(@cardText AS text), CAST(@errors AS text), CAST(@at AS {_dialect.TimeType})
             FROM manifests m JOIN repositories r ON r.id = m.repository_id WHERE r.name = @repo AND m.digest = @digest
             ON CONFLICT (repository_id, digest) DO UPDATE SET kind = excluded.kind, status = excluded.status, error = excluded.error,
                 name = excluded.name, format = excluded.format, architecture = excluded.architecture, parameter_count = excluded.parameter_count,
@@ -122,6 +122,6 @@ public sealed partial class PostgresModelCatalogStore : IModelCatalogStore, IAsy
             ("name", v.Name), ("format", v.Format), ("arch", v.Architecture), ("params", v.ParameterCount), ("quant", v.Quantization),
             ("licenses", licenses), ("search", v.SearchText.ToLowerInvariant()), ("metadata", v.MetadataJson), ("files", v.FilesJson),
             ("lineage", v.LineageJson), ("card", v.CardJson), ("cardText", v.CardText?.ToLowerInvariant()), ("errors", v.ErrorsJson),
-            ("at", v.IndexedAt.ToUniversalTime()));
+            ("at", _dialect.Time(v.IndexedAt)));
     }
 }

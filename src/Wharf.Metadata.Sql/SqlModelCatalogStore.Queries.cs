@@ -1,25 +1,25 @@
+using System.Data.Common;
 using System.Text;
-using Npgsql;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 
-namespace Wharf.Metadata.Postgres;
+namespace Wharf.Metadata.Sql;
 
-public sealed partial class PostgresModelCatalogStore
+public sealed partial class SqlModelCatalogStore
 {
-    private const string VersionColumns =
-        """
+    private string VersionColumns =>
+        $"""
         v.id, r.name, v.digest, v.kind, v.status, v.error, v.name, v.format, v.architecture, v.parameter_count, v.quantization,
         v.licenses, v.search_text, v.metadata_json, v.files_json, v.lineage_json, v.card_json, v.errors_json, v.indexed_at,
         m.subject_digest, m.created_at, v.card_text,
-        (SELECT array_agg(t.name ORDER BY t.name) FROM tags t WHERE t.repository_id = v.repository_id AND t.manifest_digest = v.digest)
+        {_dialect.SortedList("t.name", "FROM tags t WHERE t.repository_id = v.repository_id AND t.manifest_digest = v.digest")}
         FROM model_versions v JOIN repositories r ON r.id = v.repository_id
         JOIN manifests m ON m.repository_id = v.repository_id AND m.digest = v.digest
         """;
 
     public async Task<ModelVersionRecord?> GetVersionAsync(string repository, Digest digest, CancellationToken ct)
     {
-        await using var db = await ConnectAsync(ct);
+        await using var db = await _database.ConnectAsync(ct);
         var rows = await db.QueryAsync($"SELECT {VersionColumns} WHERE r.name = @name AND v.digest = @digest;", ReadVersion, ct,
             ("name", repository), ("digest", digest.ToString()));
         return rows.Count == 0 ? null : rows[0];
@@ -29,13 +29,14 @@ public sealed partial class PostgresModelCatalogStore
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.Limit <= 0) return [];
-        // Columns are COLLATE "C": lower() folds ASCII only and comparisons are byte-wise, as on SQLite.
-        var where = new StringBuilder("TRUE");
+        // Text compares byte-wise and lower() folds ASCII only, on every engine and whatever the database's locale.
+        string byteWise = _dialect.ByteWise;
+        var where = new StringBuilder("1 = 1");
         var parameters = new List<(string, object?)> { ("limit", query.Limit) };
         void Equal(string column, string? value, string name)
         {
             if (value is null) return;
-            where.Append($" AND lower({column}) = lower(@{name}::text COLLATE \"C\")");
+            where.Append($" AND lower({column}) = lower(CAST(@{name} AS text) {byteWise})");
             parameters.Add((name, value));
         }
         Equal("v.kind", query.Kind, "kind");
@@ -45,19 +46,20 @@ public sealed partial class PostgresModelCatalogStore
         Equal("r.name", query.Repository, "repo");
         if (query.License is { } license)
         {
-            where.Append(" AND lower(@license::text COLLATE \"C\") = ANY (v.licenses)");
+            where.Append($" AND {_dialect.ListHas("v.licenses", $"lower(CAST(@license AS text) {byteWise})")}");
             parameters.Add(("license", license));
         }
         if (query.Text is { } text)
         {
-            // strpos, not LIKE: the text is matched as it is, with no wildcards to escape. Stored text is lowered in
-            // .NET, so the query is too (lower() under COLLATE "C" folds ASCII only).
-            where.Append(" AND (strpos(v.search_text, @text::text) > 0 OR strpos(r.name, @text::text) > 0 OR strpos(v.card_text, @text::text) > 0)");
+            // Stored text is lowered in .NET, so the query is too (lower() in SQL folds ASCII only).
+            string needle = "CAST(@text AS text)";
+            where.Append($" AND ({_dialect.Contains("v.search_text", needle)} OR {_dialect.Contains("r.name", needle)}"
+                + $" OR {_dialect.Contains("v.card_text", needle)})");
             parameters.Add(("text", text.ToLowerInvariant()));
         }
         if (query.Namespace is { } ns)
         {
-            where.Append(" AND (r.name = @ns::text OR starts_with(r.name, @ns::text || '/'))");
+            where.Append(" AND (r.name = CAST(@ns AS text) OR substr(r.name, 1, length(CAST(@ns AS text)) + 1) = CAST(@ns AS text) || '/')");
             parameters.Add(("ns", ns));
         }
         if (query.MinParameters is { } min) { where.Append(" AND v.parameter_count >= @min"); parameters.Add(("min", min)); }
@@ -65,36 +67,37 @@ public sealed partial class PostgresModelCatalogStore
         if (!query.IncludeAttachments) where.Append(" AND m.subject_digest IS NULL");
         if (query.Before is { } before) { where.Append(" AND v.id < @before"); parameters.Add(("before", before)); }
 
-        await using var db = await ConnectAsync(ct);
+        await using var db = await _database.ConnectAsync(ct);
         return await db.QueryAsync($"SELECT {VersionColumns} WHERE {where} ORDER BY v.id DESC LIMIT @limit;", ReadVersion, ct, [.. parameters]);
     }
 
     public async Task<IReadOnlyList<TagInfo>> ListTagsAsync(string repository, CancellationToken ct)
     {
-        await using var db = await ConnectAsync(ct);
+        await using var db = await _database.ConnectAsync(ct);
         return await db.QueryAsync(
             "SELECT t.name, t.manifest_digest, t.updated_at FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.name = @name ORDER BY t.name;",
-            r => new TagInfo(r.GetString(0), Digest.Parse(r.GetString(1)), r.GetFieldValue<DateTimeOffset>(2)),
+            r => new TagInfo(r.GetString(0), Digest.Parse(r.GetString(1)), _dialect.ReadTime(r, 2)),
             ct, ("name", repository));
     }
 
     public async Task<IReadOnlyList<TagMove>> ListTagHistoryAsync(string repository, string? tag, long? before, int limit, CancellationToken ct)
     {
         if (limit <= 0) return [];
-        await using var db = await ConnectAsync(ct);
+        await using var db = await _database.ConnectAsync(ct);
         return await db.QueryAsync(
             """
             SELECT h.id, h.tag, h.old_digest, h.new_digest, h.at, h.actor FROM tag_history h JOIN repositories r ON r.id = h.repository_id
-            WHERE r.name = @name AND (@tag::text IS NULL OR h.tag = @tag::text) AND (@before::bigint IS NULL OR h.id < @before::bigint)
+            WHERE r.name = @name AND (CAST(@tag AS text) IS NULL OR h.tag = CAST(@tag AS text))
+                AND (CAST(@before AS bigint) IS NULL OR h.id < CAST(@before AS bigint))
             ORDER BY h.id DESC LIMIT @limit;
             """,
             r => new TagMove(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : Digest.Parse(r.GetString(2)),
-                r.IsDBNull(3) ? null : Digest.Parse(r.GetString(3)), r.GetFieldValue<DateTimeOffset>(4),
+                r.IsDBNull(3) ? null : Digest.Parse(r.GetString(3)), _dialect.ReadTime(r, 4),
                 r.IsDBNull(5) ? null : r.GetString(5)),
             ct, ("name", repository), ("tag", tag), ("before", before), ("limit", limit));
     }
 
-    private static ModelVersionRecord ReadVersion(NpgsqlDataReader r)
+    private ModelVersionRecord ReadVersion(DbDataReader r)
     {
         string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
         return new ModelVersionRecord
@@ -102,13 +105,13 @@ public sealed partial class PostgresModelCatalogStore
             Cursor = r.GetInt64(0), Repository = r.GetString(1), Digest = Digest.Parse(r.GetString(2)), Kind = r.GetString(3),
             Status = r.GetString(4), Error = S(5), Name = S(6), Format = S(7), Architecture = S(8),
             ParameterCount = r.IsDBNull(9) ? null : r.GetInt64(9), Quantization = S(10),
-            Licenses = r.IsDBNull(11) ? [] : r.GetFieldValue<string[]>(11), SearchText = r.GetString(12),
+            Licenses = _dialect.ReadList(r, 11), SearchText = r.GetString(12),
             MetadataJson = r.GetString(13), FilesJson = r.GetString(14), LineageJson = S(15), CardJson = S(16), ErrorsJson = r.GetString(17),
-            IndexedAt = r.GetFieldValue<DateTimeOffset>(18),
+            IndexedAt = _dialect.ReadTime(r, 18),
             Subject = S(19) is { } subject ? Digest.Parse(subject) : null,
-            PushedAt = r.GetFieldValue<DateTimeOffset>(20),
+            PushedAt = _dialect.ReadTime(r, 20),
             CardText = S(21),
-            Tags = r.IsDBNull(22) ? [] : r.GetFieldValue<string[]>(22),
+            Tags = _dialect.ReadList(r, 22),
         };
     }
 }
