@@ -7,21 +7,15 @@ namespace Wharf.Metadata.Sql;
 /// <see cref="IAccessStore"/> in the same database as the metadata; its tables come with
 /// <see cref="SqlDatabase.MigrateAsync"/>. Every operation is one statement, atomic on its own.
 /// </summary>
-public sealed class SqlAccessStore : IAccessStore
+public sealed class SqlAccessStore(SqlDatabase database) : IAccessStore
 {
     private const string UserColumns = "name, password_hash, is_admin, created_at";
     private const string RobotColumns = "name, secret_hash, grants, created_at, expires_at, revoked_at, created_by";
     private const string AuditColumns = "id, at, subject, action, repository, digest, detail, address, allowed";
 
-    private readonly SqlDatabase _database;
-    private readonly SqlDialect _dialect;
+    private readonly SqlDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
-    public SqlAccessStore(SqlDatabase database)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        _database = database;
-        _dialect = database.Dialect;
-    }
+    private SqlDialect Dialect => _database.Dialect;
 
     public async Task<bool> AnyUserAsync(CancellationToken ct)
     {
@@ -31,7 +25,7 @@ public sealed class SqlAccessStore : IAccessStore
 
     public Task<AccessStoreOutcome> AddUserAsync(UserRecord user, CancellationToken ct) =>
         InsertAsync("INSERT INTO users (name, password_hash, is_admin, created_at) VALUES (@name, @hash, @admin, @at) ON CONFLICT DO NOTHING;",
-            ct, ("name", user.Name), ("hash", user.PasswordHash), ("admin", user.IsAdmin), ("at", _dialect.Time(user.CreatedAt)));
+            ct, ("name", user.Name), ("hash", user.PasswordHash), ("admin", user.IsAdmin), ("at", Dialect.Time(user.CreatedAt)));
 
     public async Task<UserRecord?> GetUserAsync(string name, CancellationToken ct) =>
         (await QueryAsync($"SELECT {UserColumns} FROM users WHERE name = @name;", ReadUser, ct, ("name", name))).SingleOrDefault();
@@ -50,7 +44,7 @@ public sealed class SqlAccessStore : IAccessStore
         // A clash on the secret hash is as much "already exists" as one on the name: never two robots per secret.
         InsertAsync($"INSERT INTO robots ({RobotColumns}) VALUES (@name, @hash, @grants, @at, @expires, @revoked, @by) ON CONFLICT DO NOTHING;",
             ct, ("name", robot.Name), ("hash", robot.SecretHash), ("grants", RobotGrant.FormatList(robot.Grants)),
-            ("at", _dialect.Time(robot.CreatedAt)), ("expires", _dialect.Time(robot.ExpiresAt)), ("revoked", _dialect.Time(robot.RevokedAt)),
+            ("at", Dialect.Time(robot.CreatedAt)), ("expires", Dialect.Time(robot.ExpiresAt)), ("revoked", Dialect.Time(robot.RevokedAt)),
             ("by", robot.CreatedBy));
 
     public async Task<RobotRecord?> GetRobotAsync(string name, CancellationToken ct) =>
@@ -64,11 +58,11 @@ public sealed class SqlAccessStore : IAccessStore
 
     public Task<AccessStoreOutcome> RevokeRobotAsync(string name, DateTimeOffset at, CancellationToken ct) =>
         // Revoking twice keeps the first time: the audit trail says when it stopped working.
-        UpdateAsync("UPDATE robots SET revoked_at = coalesce(revoked_at, @at) WHERE name = @name;", ct, ("name", name), ("at", _dialect.Time(at)));
+        UpdateAsync("UPDATE robots SET revoked_at = coalesce(revoked_at, @at) WHERE name = @name;", ct, ("name", name), ("at", Dialect.Time(at)));
 
     public Task<AccessStoreOutcome> CreateNamespaceAsync(NamespaceRecord ns, CancellationToken ct) =>
         InsertAsync("INSERT INTO namespaces (name, is_public, created_at) VALUES (@name, @public, @at) ON CONFLICT DO NOTHING;",
-            ct, ("name", ns.Name), ("public", ns.IsPublic), ("at", _dialect.Time(ns.CreatedAt)));
+            ct, ("name", ns.Name), ("public", ns.IsPublic), ("at", Dialect.Time(ns.CreatedAt)));
 
     public async Task<NamespaceRecord?> GetNamespaceAsync(string name, CancellationToken ct) =>
         (await QueryAsync("SELECT name, is_public, created_at FROM namespaces WHERE name = @name;", ReadNamespace, ct, ("name", name))).SingleOrDefault();
@@ -87,7 +81,7 @@ public sealed class SqlAccessStore : IAccessStore
         int rows = await db.ExecuteAsync(
             $"""
             INSERT INTO namespace_members (namespace, user_name, role)
-            SELECT n.name, u.name, @role FROM namespaces n, users u WHERE n.name = @ns AND u.name = @user{_dialect.ShareKeys}
+            SELECT n.name, u.name, @role FROM namespaces n, users u WHERE n.name = @ns AND u.name = @user{Dialect.ShareKeys}
             ON CONFLICT (namespace, user_name) DO UPDATE SET role = excluded.role;
             """,
             ct, ("ns", membership.Namespace), ("user", membership.User), ("role", Roles.Wire(membership.Role)));
@@ -110,15 +104,15 @@ public sealed class SqlAccessStore : IAccessStore
         await using var db = await _database.ConnectAsync(ct);
         await db.ExecuteAsync(
             "INSERT INTO refresh_tokens (token_hash, user_name, client_id, created_at, expires_at) VALUES (@hash, @user, @client, @at, @expires);",
-            ct, ("hash", token.TokenHash), ("user", token.User), ("client", token.ClientId), ("at", _dialect.Time(token.CreatedAt)),
-            ("expires", _dialect.Time(token.ExpiresAt)));
+            ct, ("hash", token.TokenHash), ("user", token.User), ("client", token.ClientId), ("at", Dialect.Time(token.CreatedAt)),
+            ("expires", Dialect.Time(token.ExpiresAt)));
     }
 
     public async Task<RefreshTokenRecord?> FindRefreshTokenAsync(string tokenHash, DateTimeOffset now, CancellationToken ct) =>
         (await QueryAsync(
             "SELECT token_hash, user_name, client_id, created_at, expires_at FROM refresh_tokens WHERE token_hash = @hash AND expires_at > @now;",
-            r => new RefreshTokenRecord(r.GetString(0), r.GetString(1), r.GetString(2), _dialect.ReadTime(r, 3), _dialect.ReadTime(r, 4)),
-            ct, ("hash", tokenHash), ("now", _dialect.Time(now)))).SingleOrDefault();
+            r => new RefreshTokenRecord(r.GetString(0), r.GetString(1), r.GetString(2), Dialect.ReadTime(r, 3), Dialect.ReadTime(r, 4)),
+            ct, ("hash", tokenHash), ("now", Dialect.Time(now)))).SingleOrDefault();
 
     public Task<AccessStoreOutcome> RemoveRefreshTokenAsync(string tokenHash, CancellationToken ct) =>
         UpdateAsync("DELETE FROM refresh_tokens WHERE token_hash = @hash;", ct, ("hash", tokenHash));
@@ -131,7 +125,7 @@ public sealed class SqlAccessStore : IAccessStore
             INSERT INTO audit_log (at, subject, action, repository, digest, detail, address, allowed)
             VALUES (@at, @subject, @action, @repository, @digest, @detail, @address, @allowed) RETURNING id;
             """,
-            ct, ("at", _dialect.Time(entry.At)), ("subject", entry.Subject), ("action", entry.Action), ("repository", entry.Repository),
+            ct, ("at", Dialect.Time(entry.At)), ("subject", entry.Subject), ("action", entry.Action), ("repository", entry.Repository),
             ("digest", entry.Digest), ("detail", entry.Detail), ("address", entry.Address), ("allowed", entry.Allowed)))!;
     }
 
@@ -139,7 +133,7 @@ public sealed class SqlAccessStore : IAccessStore
     {
         if (limit <= 0) return [];
         return await QueryAsync($"SELECT {AuditColumns} FROM audit_log WHERE id < @before ORDER BY id DESC LIMIT @limit;",
-            r => new AuditEntry(r.GetInt64(0), _dialect.ReadTime(r, 1), r.GetString(2), r.GetString(3), Text(r, 4), Text(r, 5),
+            r => new AuditEntry(r.GetInt64(0), Dialect.ReadTime(r, 1), r.GetString(2), r.GetString(3), Text(r, 4), Text(r, 5),
                 Text(r, 6), Text(r, 7), r.GetBoolean(8)),
             ct, ("before", before ?? long.MaxValue), ("limit", limit));
     }
@@ -162,14 +156,14 @@ public sealed class SqlAccessStore : IAccessStore
         return await db.ExecuteAsync(sql, ct, parameters) == 0 ? AccessStoreOutcome.NotFound : AccessStoreOutcome.Done;
     }
 
-    private UserRecord ReadUser(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetBoolean(2), _dialect.ReadTime(r, 3));
+    private UserRecord ReadUser(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetBoolean(2), Dialect.ReadTime(r, 3));
 
     private RobotRecord ReadRobot(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1),
             RobotGrant.TryParseList(r.GetString(2), out var grants) ? grants : [],
-            _dialect.ReadTime(r, 3), _dialect.ReadTimeOrNull(r, 4), _dialect.ReadTimeOrNull(r, 5), r.GetString(6));
+            Dialect.ReadTime(r, 3), Dialect.ReadTimeOrNull(r, 4), Dialect.ReadTimeOrNull(r, 5), r.GetString(6));
 
-    private NamespaceRecord ReadNamespace(DbDataReader r) => new(r.GetString(0), r.GetBoolean(1), _dialect.ReadTime(r, 2));
+    private NamespaceRecord ReadNamespace(DbDataReader r) => new(r.GetString(0), r.GetBoolean(1), Dialect.ReadTime(r, 2));
 
     private static Membership ReadMembership(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), Roles.TryParse(r.GetString(2), out var role) ? role : Role.Reader);

@@ -17,7 +17,7 @@ public sealed partial class SqlMetadataStore : IJobLeases
                 WHERE job_leases.expires_at <= @now OR job_leases.holder = excluded.holder
             RETURNING 1;
             """,
-            ct, ("name", name), ("holder", holder), ("expires", _dialect.Time(now + ttl)), ("now", _dialect.Time(now))) is not null;
+            ct, ("name", name), ("holder", holder), ("expires", Dialect.Time(now + ttl)), ("now", Dialect.Time(now))) is not null;
     }
 
     public async Task<bool> RenewAsync(string name, string holder, TimeSpan ttl, CancellationToken ct)
@@ -25,7 +25,7 @@ public sealed partial class SqlMetadataStore : IJobLeases
         JobLeases.Validate(name, holder, ttl);
         await using var db = await _database.ConnectAsync(ct);
         return await db.ExecuteAsync("UPDATE job_leases SET expires_at = @expires WHERE name = @name AND holder = @holder;",
-            ct, ("name", name), ("holder", holder), ("expires", _dialect.Time(_database.Time.GetUtcNow() + ttl))) > 0;
+            ct, ("name", name), ("holder", holder), ("expires", Dialect.Time(_database.Time.GetUtcNow() + ttl))) > 0;
     }
 
     public async Task ReleaseAsync(string name, string holder, CancellationToken ct)

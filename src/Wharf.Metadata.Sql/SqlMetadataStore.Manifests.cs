@@ -30,7 +30,7 @@ public sealed partial class SqlMetadataStore
             """,
             ct, ("repo", repositoryId), ("digest", digest), ("mediaType", manifest.MediaType), ("content", manifest.Content),
             ("size", manifest.Size), ("artifactType", manifest.ArtifactType), ("subject", manifest.Subject?.ToString()),
-            ("annotations", SerializeAnnotations(manifest.Annotations)), ("createdAt", _dialect.Time(manifest.CreatedAt)));
+            ("annotations", SerializeAnnotations(manifest.Annotations)), ("createdAt", Dialect.Time(manifest.CreatedAt)));
 
         string? old = null;
         if (put.Tag is { } tag)
@@ -47,18 +47,9 @@ public sealed partial class SqlMetadataStore
         return new ManifestPutResult(ManifestPutOutcome.Stored, Previous: old is not null && old != digest ? Digest.Parse(old) : null);
     }
 
-    public async Task<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken ct)
-    {
-        await using var db = await _database.ConnectAsync(ct);
-        var rows = await db.QueryAsync(
-            $"""
-            SELECT {ManifestColumns}
-            FROM manifests m JOIN repositories r ON r.id = m.repository_id
-            WHERE r.name = @name AND m.digest = @digest;
-            """,
-            ReadManifest, ct, ("name", repository), ("digest", digest.ToString()));
-        return rows.Count == 0 ? null : rows[0];
-    }
+    public Task<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken ct) =>
+        ReadManifestAsync("FROM manifests m JOIN repositories r ON r.id = m.repository_id WHERE r.name = @name AND m.digest = @digest",
+            ct, ("name", repository), ("digest", digest.ToString()));
 
     public async Task<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken ct)
     {
@@ -69,19 +60,14 @@ public sealed partial class SqlMetadataStore
         return digest is null ? null : Digest.Parse(digest);
     }
 
-    public async Task<ManifestRecord?> GetTaggedManifestAsync(string repository, string tag, CancellationToken ct)
-    {
-        await using var db = await _database.ConnectAsync(ct);
-        var rows = await db.QueryAsync(
-            $"""
-            SELECT {ManifestColumns}
+    public Task<ManifestRecord?> GetTaggedManifestAsync(string repository, string tag, CancellationToken ct) =>
+        ReadManifestAsync(
+            """
             FROM tags t JOIN repositories r ON r.id = t.repository_id
                 JOIN manifests m ON m.repository_id = t.repository_id AND m.digest = t.manifest_digest
-            WHERE r.name = @name AND t.name = @tag;
+            WHERE r.name = @name AND t.name = @tag
             """,
-            ReadManifest, ct, ("name", repository), ("tag", tag));
-        return rows.Count == 0 ? null : rows[0];
-    }
+            ct, ("name", repository), ("tag", tag));
 
     public async Task<IReadOnlyList<ReferrerRecord>> ListReferrersAsync(string repository, Digest subject, string? artifactType, CancellationToken ct)
     {
@@ -98,13 +84,19 @@ public sealed partial class SqlMetadataStore
             ct, ("name", repository), ("subject", subject.ToString()), ("type", artifactType));
     }
 
-    /// <summary>What both manifest reads select, in the order <see cref="ReadManifest"/> reads it.</summary>
-    private const string ManifestColumns =
-        "m.digest, m.media_type, m.content, m.artifact_type, m.subject_digest, m.annotations_json, m.created_at";
+    /// <summary>The one manifest <paramref name="fromWhere"/> finds (aliased <c>m</c>), both manifest reads in one shape.</summary>
+    private async Task<ManifestRecord?> ReadManifestAsync(string fromWhere, CancellationToken ct, params (string, object?)[] parameters)
+    {
+        await using var db = await _database.ConnectAsync(ct);
+        var rows = await db.QueryAsync(
+            $"SELECT m.digest, m.media_type, m.content, m.artifact_type, m.subject_digest, m.annotations_json, m.created_at {fromWhere};",
+            ReadManifest, ct, parameters);
+        return rows.Count == 0 ? null : rows[0];
+    }
 
     private ManifestRecord ReadManifest(DbDataReader r) =>
         new(Digest.Parse(r.GetString(0)), r.GetString(1), r.GetFieldValue<byte[]>(2), NullableString(r, 3),
-            NullableDigest(r, 4), DeserializeAnnotations(NullableString(r, 5)), _dialect.ReadTime(r, 6));
+            NullableDigest(r, 4), DeserializeAnnotations(NullableString(r, 5)), Dialect.ReadTime(r, 6));
 
     /// <summary>
     /// The first of <paramref name="digests"/>, in order, that <paramref name="table"/> lacks for the repository.
@@ -119,7 +111,7 @@ public sealed partial class SqlMetadataStore
         parameters.AddRange(distinct.Select((d, i) => ($"d{i}", (object?)d)));
         string list = string.Join(", ", distinct.Select((_, i) => $"@d{i}"));
         var present = (await db.QueryAsync(
-            $"SELECT x.digest FROM {table} x WHERE x.repository_id = @repo AND x.digest IN ({list}){_dialect.ShareKeys};",
+            $"SELECT x.digest FROM {table} x WHERE x.repository_id = @repo AND x.digest IN ({list}){Dialect.ShareKeys};",
             r => r.GetString(0), ct, [.. parameters])).ToHashSet(StringComparer.Ordinal);
         foreach (var digest in digests)
         {

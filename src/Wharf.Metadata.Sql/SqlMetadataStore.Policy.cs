@@ -58,7 +58,7 @@ public sealed partial class SqlMetadataStore : IPolicyStore
             INSERT INTO promotions (repository_id, alias, from_digest, to_digest, actor, reason, at)
             VALUES (@repo, @alias, CAST(@from AS text), @to, @actor, @reason, @at) RETURNING id, at;
             """,
-            r => (r.GetInt64(0), _dialect.ReadTime(r, 1)),
+            r => (r.GetInt64(0), Dialect.ReadTime(r, 1)),
             ct, ("repo", repositoryId), ("alias", promotion.Alias), ("from", current), ("to", target),
             ("actor", promotion.Actor), ("reason", promotion.Reason), ("at", _database.Now())))[0];
         await db.CommitAsync(ct);
@@ -77,7 +77,7 @@ public sealed partial class SqlMetadataStore : IPolicyStore
             WHERE r.name = @name AND (CAST(@alias AS text) IS NULL OR p.alias = CAST(@alias AS text)) ORDER BY p.id DESC LIMIT @limit;
             """,
             r => new PromotionRecord(r.GetInt64(0), repository, r.GetString(1), NullableDigest(r, 2),
-                Digest.Parse(r.GetString(3)), r.GetString(4), r.GetString(5), _dialect.ReadTime(r, 6)),
+                Digest.Parse(r.GetString(3)), r.GetString(4), r.GetString(5), Dialect.ReadTime(r, 6)),
             ct, ("name", repository), ("alias", alias), ("limit", limit));
     }
 

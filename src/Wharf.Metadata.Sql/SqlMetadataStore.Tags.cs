@@ -71,7 +71,7 @@ public sealed partial class SqlMetadataStore
             FROM manifests m JOIN repositories r ON r.id = m.repository_id
             WHERE r.name = @name ORDER BY m.created_at, m.digest;
             """,
-            r => new ManifestSummary(Digest.Parse(r.GetString(0)), r.GetString(1), NullableDigest(r, 2), _dialect.ReadTime(r, 3),
+            r => new ManifestSummary(Digest.Parse(r.GetString(0)), r.GetString(1), NullableDigest(r, 2), Dialect.ReadTime(r, 3),
                 tags[r.GetString(0)].ToList()),
             ct, ("name", repository));
     }

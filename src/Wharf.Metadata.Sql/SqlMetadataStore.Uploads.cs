@@ -11,7 +11,7 @@ public sealed partial class SqlMetadataStore
         await using var db = await _database.ConnectAsync(ct);
         await db.ExecuteAsync(
             "INSERT INTO upload_sessions (id, repository, started_at, updated_at) VALUES (@id, @repo, @started, @updated);",
-            ct, ("id", session.Id), ("repo", session.Repository), ("started", _dialect.Time(session.StartedAt)), ("updated", _dialect.Time(session.UpdatedAt)));
+            ct, ("id", session.Id), ("repo", session.Repository), ("started", Dialect.Time(session.StartedAt)), ("updated", Dialect.Time(session.UpdatedAt)));
     }
 
     public async Task<UploadSession?> GetUploadAsync(string id, CancellationToken ct)
@@ -25,7 +25,7 @@ public sealed partial class SqlMetadataStore
     public async Task TouchUploadAsync(string id, DateTimeOffset at, CancellationToken ct)
     {
         await using var db = await _database.ConnectAsync(ct);
-        await db.ExecuteAsync("UPDATE upload_sessions SET updated_at = @at WHERE id = @id;", ct, ("id", id), ("at", _dialect.Time(at)));
+        await db.ExecuteAsync("UPDATE upload_sessions SET updated_at = @at WHERE id = @id;", ct, ("id", id), ("at", Dialect.Time(at)));
     }
 
     public async Task<DeleteOutcome> DeleteUploadAsync(string id, CancellationToken ct)
@@ -41,9 +41,9 @@ public sealed partial class SqlMetadataStore
         await using var db = await _database.ConnectAsync(ct);
         return await db.QueryAsync(
             "SELECT id, repository, started_at, updated_at FROM upload_sessions WHERE updated_at < @before ORDER BY updated_at, id LIMIT @limit;",
-            ReadSession, ct, ("before", _dialect.Time(before)), ("limit", limit));
+            ReadSession, ct, ("before", Dialect.Time(before)), ("limit", limit));
     }
 
     private UploadSession ReadSession(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), _dialect.ReadTime(r, 2), _dialect.ReadTime(r, 3));
+        new(r.GetString(0), r.GetString(1), Dialect.ReadTime(r, 2), Dialect.ReadTime(r, 3));
 }

@@ -9,17 +9,11 @@ namespace Wharf.Metadata.Sql;
 /// repository (a row lock where the engine has them, the database's write lock where it has one writer), so tag
 /// moves and deletes in one repository serialize and tag history stays a chain.
 /// </summary>
-public sealed partial class SqlMetadataStore : IMetadataStore
+public sealed partial class SqlMetadataStore(SqlDatabase database) : IMetadataStore
 {
-    private readonly SqlDatabase _database;
-    private readonly SqlDialect _dialect;
+    private readonly SqlDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
-    public SqlMetadataStore(SqlDatabase database)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        _database = database;
-        _dialect = database.Dialect;
-    }
+    private SqlDialect Dialect => _database.Dialect;
 
     public Task MigrateAsync(CancellationToken ct) => _database.MigrateAsync(ct);
 
@@ -86,7 +80,7 @@ public sealed partial class SqlMetadataStore : IMetadataStore
     /// UPDATE: blob links, whose foreign keys take KEY SHARE, are not held up). Null when the repository does not exist.
     /// </summary>
     private async Task<long?> LockRepositoryAsync(SqlSession db, string repository, CancellationToken ct) =>
-        await db.ScalarAsync($"SELECT id FROM repositories WHERE name = @name{_dialect.LockRepository};", ct, ("name", repository)) as long?;
+        await db.ScalarAsync($"SELECT id FROM repositories WHERE name = @name{Dialect.LockRepository};", ct, ("name", repository)) as long?;
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

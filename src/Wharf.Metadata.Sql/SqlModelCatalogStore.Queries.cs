@@ -12,7 +12,7 @@ public sealed partial class SqlModelCatalogStore
         v.id, r.name, v.digest, v.kind, v.status, v.error, v.name, v.format, v.architecture, v.parameter_count, v.quantization,
         v.licenses, v.search_text, v.metadata_json, v.files_json, v.lineage_json, v.card_json, v.errors_json, v.indexed_at,
         m.subject_digest, m.created_at, v.card_text,
-        {_dialect.SortedList("t.name", "FROM tags t WHERE t.repository_id = v.repository_id AND t.manifest_digest = v.digest")}
+        {Dialect.SortedList("t.name", "FROM tags t WHERE t.repository_id = v.repository_id AND t.manifest_digest = v.digest")}
         FROM model_versions v JOIN repositories r ON r.id = v.repository_id
         JOIN manifests m ON m.repository_id = v.repository_id AND m.digest = v.digest
         """;
@@ -30,7 +30,7 @@ public sealed partial class SqlModelCatalogStore
         ArgumentNullException.ThrowIfNull(query);
         if (query.Limit <= 0) return [];
         // Text compares byte-wise and lower() folds ASCII only, on every engine and whatever the database's locale.
-        string byteWise = _dialect.ByteWise;
+        string byteWise = Dialect.ByteWise;
         var where = new StringBuilder("1 = 1");
         var parameters = new List<(string, object?)> { ("limit", query.Limit) };
         void Equal(string column, string? value, string name)
@@ -46,15 +46,15 @@ public sealed partial class SqlModelCatalogStore
         Equal("r.name", query.Repository, "repo");
         if (query.License is { } license)
         {
-            where.Append($" AND {_dialect.ListHas("v.licenses", $"lower(CAST(@license AS text) {byteWise})")}");
+            where.Append($" AND {Dialect.ListHas("v.licenses", $"lower(CAST(@license AS text) {byteWise})")}");
             parameters.Add(("license", license));
         }
         if (query.Text is { } text)
         {
             // Stored text is lowered in .NET, so the query is too (lower() in SQL folds ASCII only).
             string needle = "CAST(@text AS text)";
-            where.Append($" AND ({_dialect.Contains("v.search_text", needle)} OR {_dialect.Contains("r.name", needle)}"
-                + $" OR {_dialect.Contains("v.card_text", needle)})");
+            where.Append($" AND ({Dialect.Contains("v.search_text", needle)} OR {Dialect.Contains("r.name", needle)}"
+                + $" OR {Dialect.Contains("v.card_text", needle)})");
             parameters.Add(("text", text.ToLowerInvariant()));
         }
         if (query.Namespace is { } ns)
@@ -76,7 +76,7 @@ public sealed partial class SqlModelCatalogStore
         await using var db = await _database.ConnectAsync(ct);
         return await db.QueryAsync(
             "SELECT t.name, t.manifest_digest, t.updated_at FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.name = @name ORDER BY t.name;",
-            r => new TagInfo(r.GetString(0), Digest.Parse(r.GetString(1)), _dialect.ReadTime(r, 2)),
+            r => new TagInfo(r.GetString(0), Digest.Parse(r.GetString(1)), Dialect.ReadTime(r, 2)),
             ct, ("name", repository));
     }
 
@@ -92,7 +92,7 @@ public sealed partial class SqlModelCatalogStore
             ORDER BY h.id DESC LIMIT @limit;
             """,
             r => new TagMove(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : Digest.Parse(r.GetString(2)),
-                r.IsDBNull(3) ? null : Digest.Parse(r.GetString(3)), _dialect.ReadTime(r, 4),
+                r.IsDBNull(3) ? null : Digest.Parse(r.GetString(3)), Dialect.ReadTime(r, 4),
                 r.IsDBNull(5) ? null : r.GetString(5)),
             ct, ("name", repository), ("tag", tag), ("before", before), ("limit", limit));
     }
@@ -105,13 +105,13 @@ public sealed partial class SqlModelCatalogStore
             Cursor = r.GetInt64(0), Repository = r.GetString(1), Digest = Digest.Parse(r.GetString(2)), Kind = r.GetString(3),
             Status = r.GetString(4), Error = S(5), Name = S(6), Format = S(7), Architecture = S(8),
             ParameterCount = r.IsDBNull(9) ? null : r.GetInt64(9), Quantization = S(10),
-            Licenses = _dialect.ReadList(r, 11), SearchText = r.GetString(12),
+            Licenses = Dialect.ReadList(r, 11), SearchText = r.GetString(12),
             MetadataJson = r.GetString(13), FilesJson = r.GetString(14), LineageJson = S(15), CardJson = S(16), ErrorsJson = r.GetString(17),
-            IndexedAt = _dialect.ReadTime(r, 18),
+            IndexedAt = Dialect.ReadTime(r, 18),
             Subject = S(19) is { } subject ? Digest.Parse(subject) : null,
-            PushedAt = _dialect.ReadTime(r, 20),
+            PushedAt = Dialect.ReadTime(r, 20),
             CardText = S(21),
-            Tags = _dialect.ReadList(r, 22),
+            Tags = Dialect.ReadList(r, 22),
         };
     }
 }

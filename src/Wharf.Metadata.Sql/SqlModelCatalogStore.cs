@@ -8,19 +8,13 @@ namespace Wharf.Metadata.Sql;
 /// manifests fills the queue in the put's own transaction). A claim is one UPDATE … RETURNING over rows picked
 /// under the dialect's claim lock, so replicas claiming at once take disjoint rows without waiting on each other.
 /// </summary>
-public sealed partial class SqlModelCatalogStore : IModelCatalogStore
+public sealed partial class SqlModelCatalogStore(SqlDatabase database) : IModelCatalogStore
 {
     private const string Due = "due_at <= @now AND (claimed_by IS NULL OR claim_expires_at < @now)";
 
-    private readonly SqlDatabase _database;
-    private readonly SqlDialect _dialect;
+    private readonly SqlDatabase _database = database ?? throw new ArgumentNullException(nameof(database));
 
-    public SqlModelCatalogStore(SqlDatabase database)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        _database = database;
-        _dialect = database.Dialect;
-    }
+    private SqlDialect Dialect => _database.Dialect;
 
     public async Task EnqueueAsync(string repository, Digest digest, CancellationToken ct)
     {
@@ -31,7 +25,7 @@ public sealed partial class SqlModelCatalogStore : IModelCatalogStore
                 SELECT m.repository_id, m.digest, @now FROM manifests m JOIN repositories r ON r.id = m.repository_id
                 WHERE r.name = @name AND m.digest = @digest
             ON CONFLICT (repository_id, digest) DO UPDATE SET generation = index_queue.generation + 1,
-                due_at = {_dialect.Least}(index_queue.due_at, excluded.due_at), attempts = 0;
+                due_at = {Dialect.Least}(index_queue.due_at, excluded.due_at), attempts = 0;
             """,
             ct, ("name", repository), ("digest", digest.ToString()), ("now", _database.Now()));
     }
@@ -43,18 +37,18 @@ public sealed partial class SqlModelCatalogStore : IModelCatalogStore
         // A read first: an idle queue costs no write transaction (on SQLite, no write lock).
         await using (var peek = await _database.ConnectAsync(ct))
         {
-            if (await peek.ScalarAsync($"SELECT 1 FROM index_queue WHERE {Due} LIMIT 1;", ct, ("now", _dialect.Time(now))) is null) return [];
+            if (await peek.ScalarAsync($"SELECT 1 FROM index_queue WHERE {Due} LIMIT 1;", ct, ("now", Dialect.Time(now))) is null) return [];
         }
         await using var db = await _database.BeginWriteAsync(ct);
         var claimed = await db.QueryAsync(
             $"""
-            WITH picked AS (SELECT id FROM index_queue WHERE {Due} ORDER BY due_at, id LIMIT @limit{_dialect.SkipLockedRows})
+            WITH picked AS (SELECT id FROM index_queue WHERE {Due} ORDER BY due_at, id LIMIT @limit{Dialect.SkipLockedRows})
             UPDATE index_queue SET claimed_by = @worker, claim_expires_at = @until, attempts = attempts + 1
             WHERE id IN (SELECT id FROM picked)
             RETURNING id, repository_id, digest, attempts, generation;
             """,
             r => (Id: r.GetInt64(0), RepositoryId: r.GetInt64(1), Digest: r.GetString(2), Attempts: r.GetInt32(3), Generation: r.GetInt64(4)),
-            ct, ("worker", worker), ("until", _dialect.Time(leaseUntil)), ("now", _dialect.Time(now)), ("limit", limit));
+            ct, ("worker", worker), ("until", Dialect.Time(leaseUntil)), ("now", Dialect.Time(now)), ("limit", limit));
         var names = new Dictionary<long, string>();
         foreach (long repositoryId in claimed.Select(c => c.RepositoryId).Distinct())
             names[repositoryId] = (string)(await db.ScalarAsync("SELECT name FROM repositories WHERE id = @id;", ct, ("id", repositoryId)))!;
@@ -68,7 +62,7 @@ public sealed partial class SqlModelCatalogStore : IModelCatalogStore
         ArgumentNullException.ThrowIfNull(job);
         await using var db = await _database.BeginWriteAsync(ct);
         // The row lock holds off a concurrent re-enqueue until this commits, so its generation bump is never lost.
-        var generation = await db.ScalarAsync($"SELECT generation FROM index_queue WHERE id = @id AND claimed_by = @worker{_dialect.LockRows};",
+        var generation = await db.ScalarAsync($"SELECT generation FROM index_queue WHERE id = @id AND claimed_by = @worker{Dialect.LockRows};",
             ct, ("id", job.Id), ("worker", job.Worker)) as long?;
         if (generation is null) return false;
         if (version is not null) await UpsertVersionAsync(db, version, ct);
@@ -86,7 +80,7 @@ public sealed partial class SqlModelCatalogStore : IModelCatalogStore
         await using var db = await _database.ConnectAsync(ct);
         await db.ExecuteAsync(
             "UPDATE index_queue SET claimed_by = NULL, claim_expires_at = NULL, last_error = @error, due_at = @due WHERE id = @id AND claimed_by = @worker;",
-            ct, ("id", job.Id), ("worker", job.Worker), ("error", error), ("due", _dialect.Time(dueAt)));
+            ct, ("id", job.Id), ("worker", job.Worker), ("error", error), ("due", Dialect.Time(dueAt)));
     }
 
     public async Task<QueuedIndex?> GetQueuedAsync(string repository, Digest digest, CancellationToken ct)
@@ -94,23 +88,23 @@ public sealed partial class SqlModelCatalogStore : IModelCatalogStore
         await using var db = await _database.ConnectAsync(ct);
         var rows = await db.QueryAsync(
             "SELECT q.attempts, q.last_error, q.due_at FROM index_queue q JOIN repositories r ON r.id = q.repository_id WHERE r.name = @name AND q.digest = @digest;",
-            r => new QueuedIndex(r.GetInt32(0), r.IsDBNull(1) ? null : r.GetString(1), _dialect.ReadTime(r, 2)),
+            r => new QueuedIndex(r.GetInt32(0), r.IsDBNull(1) ? null : r.GetString(1), Dialect.ReadTime(r, 2)),
             ct, ("name", repository), ("digest", digest.ToString()));
         return rows.Count == 0 ? null : rows[0];
     }
 
     private async Task UpsertVersionAsync(SqlSession db, ModelVersionRecord v, CancellationToken ct)
     {
-        var licenses = _dialect.List(v.Licenses.Select(l => l.ToLowerInvariant()).ToList());
+        var licenses = Dialect.List(v.Licenses.Select(l => l.ToLowerInvariant()).ToList());
         // Only while the manifest is still there: a version never outlives its manifest. Casts type the parameters a null leaves untyped.
         await db.ExecuteAsync(
             $"""
             INSERT INTO model_versions (repository_id, digest, kind, status, error, name, format, architecture, parameter_count, quantization,
                 licenses, search_text, metadata_json, files_json, lineage_json, card_json, card_text, errors_json, indexed_at)
             SELECT m.repository_id, m.digest, CAST(@kind AS text), CAST(@status AS text), CAST(@error AS text), CAST(@name AS text),
-                CAST(@format AS text), CAST(@arch AS text), CAST(@params AS bigint), CAST(@quant AS text), CAST(@licenses AS {_dialect.ListType}),
+                CAST(@format AS text), CAST(@arch AS text), CAST(@params AS bigint), CAST(@quant AS text), CAST(@licenses AS {Dialect.ListType}),
                 CAST(@search AS text), CAST(@metadata AS text), CAST(@files AS text), CAST(@lineage AS text), CAST(@card AS text),
-                CAST(@cardText AS text), CAST(@errors AS text), CAST(@at AS {_dialect.TimeType})
+                CAST(@cardText AS text), CAST(@errors AS text), CAST(@at AS {Dialect.TimeType})
             FROM manifests m JOIN repositories r ON r.id = m.repository_id WHERE r.name = @repo AND m.digest = @digest
             ON CONFLICT (repository_id, digest) DO UPDATE SET kind = excluded.kind, status = excluded.status, error = excluded.error,
                 name = excluded.name, format = excluded.format, architecture = excluded.architecture, parameter_count = excluded.parameter_count,
@@ -122,6 +116,6 @@ public sealed partial class SqlModelCatalogStore : IModelCatalogStore
             ("name", v.Name), ("format", v.Format), ("arch", v.Architecture), ("params", v.ParameterCount), ("quant", v.Quantization),
             ("licenses", licenses), ("search", v.SearchText.ToLowerInvariant()), ("metadata", v.MetadataJson), ("files", v.FilesJson),
             ("lineage", v.LineageJson), ("card", v.CardJson), ("cardText", v.CardText?.ToLowerInvariant()), ("errors", v.ErrorsJson),
-            ("at", _dialect.Time(v.IndexedAt)));
+            ("at", Dialect.Time(v.IndexedAt)));
     }
 }
