@@ -1,97 +1,121 @@
 namespace Wharf.Scanning.Vulnerabilities;
 
 /// <summary>
-/// Alpine package version order, a port of apk-tools' version.c: dotted numbers (a leading zero compares as a
-/// fraction), one optional letter, suffixes where _alpha/_beta/_pre/_rc sort before the release and
-/// _cvs/_svn/_git/_hg/_p after it, then -rN.
+/// Alpine package version order, as current apk-tools (version.c) defines it:
+/// digit{.digit}…{letter}{_suffix{number}}…{~hash}{-rN}. Numbers compare numerically, except that a component with
+/// a leading zero compares as a string ("1.01" &lt; "1.1", Gentoo's rule); _alpha/_beta/_pre/_rc sort before the
+/// release and _cvs/_svn/_git/_hg/_p after it. (Older apk-tools got "1.0_rc1" vs "1.0" wrong; this follows the fix.)
 /// </summary>
 public static class ApkVersion
 {
-    // The token kinds in apk's order; the order matters because a component of a lower kind may not follow a higher one.
-    private enum Token { Invalid = -1, DigitOrZero, Digit, Letter, Suffix, SuffixNo, RevisionNo, End }
+    // Token kinds in apk's order: a kind may only be followed by kinds the grammar allows, and when one version runs
+    // out first, the one whose next token has the lower kind is the greater.
+    private enum Kind { InitialDigit, Digit, Letter, Suffix, SuffixNo, CommitHash, RevisionNo, End, Invalid }
 
-    private static readonly string[] PreSuffixes = ["alpha", "beta", "pre", "rc"];
-    private static readonly string[] PostSuffixes = ["cvs", "svn", "git", "hg", "p"];
+    // Suffix values in order; "none" is where a plain release sits between the pre- and post-release suffixes.
+    private static readonly string[] Suffixes = ["alpha", "beta", "pre", "rc", "", "cvs", "svn", "git", "hg", "p"];
+    private const int SuffixNone = 4;
+
+    private struct Token
+    {
+        public Kind Kind;
+        public int Start, Length, Suffix;
+        public ulong Number;
+    }
 
     public static int Compare(string a, string b)
     {
-        var at = Token.Digit;
-        var bt = Token.Digit;
-        int ai = 0, bi = 0;
-        long av = 0, bv = 0;
-        while (at == bt && at != Token.End && at != Token.Invalid && av == bv)
+        int ia = 0, ib = 0;
+        var ta = First(a, ref ia);
+        var tb = First(b, ref ib);
+        while (ta.Kind == tb.Kind && ta.Kind < Kind.End)
         {
-            av = GetToken(ref at, a, ref ai);
-            bv = GetToken(ref bt, b, ref bi);
+            var c = CompareTokens(a, ta, b, tb);
+            if (c != 0) return c;
+            Next(a, ref ia, ref ta);
+            Next(b, ref ib, ref tb);
         }
-        if (av != bv) return av < bv ? -1 : 1;
-        if (at == bt) return 0;
+        if (ta.Kind == tb.Kind) return 0;
         // Equal so far: the longer version is greater, unless what follows is a pre-release suffix.
-        if (at == Token.Suffix && GetToken(ref at, a, ref ai) < 0) return -1;
-        if (bt == Token.Suffix && GetToken(ref bt, b, ref bi) < 0) return 1;
-        return at > bt ? -1 : bt > at ? 1 : 0;
+        if (ta.Kind == Kind.Suffix && ta.Suffix < SuffixNone) return -1;
+        if (tb.Kind == Kind.Suffix && tb.Suffix < SuffixNone) return 1;
+        return ta.Kind > tb.Kind ? -1 : 1;
     }
 
-    private static void NextToken(ref Token type, string s, ref int i)
+    private static int CompareTokens(string a, Token ta, string b, Token tb)
     {
-        var n = Token.Invalid;
-        if (i >= s.Length) n = Token.End;
-        else if ((type is Token.Digit or Token.DigitOrZero) && char.IsAsciiLetterLower(s[i])) n = Token.Letter;
-        else if (type == Token.Letter && char.IsAsciiDigit(s[i])) n = Token.Digit;
-        else if (type == Token.Suffix && char.IsAsciiDigit(s[i])) n = Token.SuffixNo;
-        else
+        switch (ta.Kind)
         {
-            switch (s[i])
-            {
-                case '.': n = Token.DigitOrZero; break;
-                case '_': n = Token.Suffix; break;
-                case '-':
-                    if (i + 1 < s.Length && s[i + 1] == 'r') { n = Token.RevisionNo; i++; }
-                    break;
-            }
-            i++;
-        }
-        if (n < type && !((n == Token.DigitOrZero && type == Token.Digit) || (n == Token.Suffix && type == Token.SuffixNo)
-                          || (n == Token.Digit && type == Token.Letter)))
-            n = Token.Invalid;
-        type = n;
-    }
-
-    private static long GetToken(ref Token type, string s, ref int i)
-    {
-        if (i >= s.Length) { type = Token.End; return 0; }
-        long v = 0;
-        var start = i;
-        var next = Token.Invalid;
-        switch (type)
-        {
-            case Token.DigitOrZero when s[i] == '0':
-                // Leading zeros: "1.01" is below "1.1", as in a decimal fraction.
-                while (i < s.Length && s[i] == '0') i++;
-                next = Token.Digit;
-                v = -(i - start);
-                break;
-            case Token.DigitOrZero or Token.Digit or Token.SuffixNo or Token.RevisionNo:
-                while (i < s.Length && char.IsAsciiDigit(s[i])) v = v * 10 + (s[i++] - '0');
-                break;
-            case Token.Letter:
-                v = s[i++];
-                break;
-            case Token.Suffix:
-                var at = i;
-                var pre = Array.FindIndex(PreSuffixes, p => string.CompareOrdinal(s, at, p, 0, p.Length) == 0);
-                if (pre >= 0) { v = pre - PreSuffixes.Length; i += PreSuffixes[pre].Length; break; }
-                var post = Array.FindIndex(PostSuffixes, p => string.CompareOrdinal(s, at, p, 0, p.Length) == 0);
-                if (post >= 0) { v = post; i += PostSuffixes[post].Length; break; }
-                type = Token.Invalid;
-                return -1;
+            case Kind.Digit when a[ta.Start] == '0' || b[tb.Start] == '0':
+            case Kind.CommitHash:
+                return Math.Sign(a.AsSpan(ta.Start, ta.Length).SequenceCompareTo(b.AsSpan(tb.Start, tb.Length)));
+            case Kind.Letter:
+                return a[ta.Start].CompareTo(b[tb.Start]);
+            case Kind.Suffix:
+                return ta.Suffix.CompareTo(tb.Suffix);
             default:
-                type = Token.Invalid;
-                return -1;
+                return ta.Number.CompareTo(tb.Number);
         }
-        if (i >= s.Length) type = Token.End;
-        else if (next != Token.Invalid) type = next;
-        else NextToken(ref type, s, ref i);
-        return v;
+    }
+
+    private static Token First(string s, ref int i)
+    {
+        var t = new Token { Kind = Kind.InitialDigit };
+        Digits(s, ref i, ref t);
+        return t;
+    }
+
+    private static void Digits(string s, ref int i, ref Token t)
+    {
+        t.Start = i;
+        ulong n = 0;
+        while (i < s.Length && char.IsAsciiDigit(s[i])) n = unchecked((n * 10) + (ulong)(s[i++] - '0'));
+        (t.Number, t.Length) = (n, i - t.Start);
+        if (t.Length == 0) t.Kind = Kind.Invalid;
+    }
+
+    private static int SuffixValue(ReadOnlySpan<char> word)
+    {
+        for (var v = 0; v < Suffixes.Length; v++)
+            if (v != SuffixNone && word.SequenceEqual(Suffixes[v])) return v;
+        return -1;
+    }
+
+    private static void Next(string s, ref int i, ref Token t)
+    {
+        if (i >= s.Length) { t.Kind = Kind.End; return; }
+        var c = s[i];
+        switch (c)
+        {
+            case >= 'a' and <= 'z' when t.Kind <= Kind.Digit:
+                (t.Kind, t.Start, t.Length) = (Kind.Letter, i, 1);
+                i++;
+                return;
+            case '.' when t.Kind <= Kind.Digit:
+            case >= '0' and <= '9' when t.Kind is Kind.InitialDigit or Kind.Digit or Kind.Suffix:
+                t.Kind = t.Kind == Kind.Suffix ? Kind.SuffixNo : Kind.Digit;
+                if (c == '.') i++;
+                Digits(s, ref i, ref t);
+                return;
+            case '_' when t.Kind <= Kind.SuffixNo:
+                var start = ++i;
+                while (i < s.Length && char.IsAsciiLetterLower(s[i])) i++;
+                t.Suffix = SuffixValue(s.AsSpan(start, i - start));
+                (t.Kind, t.Start, t.Length) = (t.Suffix < 0 ? Kind.Invalid : Kind.Suffix, start, i - start);
+                return;
+            case '~' when t.Kind < Kind.CommitHash:
+                var hash = ++i;
+                while (i < s.Length && char.IsAsciiHexDigit(s[i])) i++;
+                (t.Kind, t.Start, t.Length) = (i == hash ? Kind.Invalid : Kind.CommitHash, hash, i - hash);
+                return;
+            case '-' when t.Kind < Kind.RevisionNo && i + 1 < s.Length && s[i + 1] == 'r':
+                i += 2;
+                t.Kind = Kind.RevisionNo;
+                Digits(s, ref i, ref t);
+                return;
+            default:
+                t.Kind = Kind.Invalid;
+                return;
+        }
     }
 }

@@ -11,7 +11,9 @@ public sealed class OsvDatabaseSource : IDisposable
     private readonly string _directory;
     private readonly FileSystemWatcher? _watcher;
     private readonly ITimer _poll;
+    private readonly ITimer _settle;
     private readonly SemaphoreSlim _reloading = new(1, 1);
+    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(500);
     private OsvDatabase _current = OsvDatabase.Empty;
     private string _listing = "";
 
@@ -27,6 +29,7 @@ public sealed class OsvDatabaseSource : IDisposable
             _watcher.Renamed += OnChange;
         }
         _poll = time.CreateTimer(_ => _ = ReloadIfChangedAsync(CancellationToken.None), null, pollInterval, pollInterval);
+        _settle = time.CreateTimer(_ => _ = ReloadIfChangedAsync(CancellationToken.None), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The database scans should use now; <see cref="OsvDatabase.Empty"/> until the first load.</summary>
@@ -68,8 +71,10 @@ public sealed class OsvDatabaseSource : IDisposable
 
     private void OnChange(object sender, FileSystemEventArgs e)
     {
+        // Notifications arrive while files are still being written (a copy, a git pull): wait for a quiet moment, so a
+        // half-written advisory is not loaded. Each notification pushes the reload back.
         if (OsvDatabase.IsOsvFile(e.FullPath) || e.ChangeType is WatcherChangeTypes.Deleted or WatcherChangeTypes.Renamed)
-            _ = ReloadIfChangedAsync(CancellationToken.None);
+            _settle.Change(SettleTime, Timeout.InfiniteTimeSpan);
     }
 
     private string Listing()
@@ -92,6 +97,7 @@ public sealed class OsvDatabaseSource : IDisposable
     {
         _watcher?.Dispose();
         _poll.Dispose();
+        _settle.Dispose();
         _reloading.Dispose();
     }
 }
