@@ -5,16 +5,26 @@ using YamlDotNet.Core.Events;
 namespace Wharf.Scanning.Vulnerabilities;
 
 /// <summary>
-/// Reads an OSV file, JSON or YAML, into an <see cref="OsvRecord"/>. Both formats are first turned into the same
-/// plain tree (maps, lists, strings) so the schema is read once. YAML scalars stay strings: "1.10" must not become 1.1.
+/// Reads an OSV file, JSON or YAML, into an <see cref="OsvRecord"/>. JSON goes through source-generated System.Text.Json
+/// (the fast path: most databases are JSON); YAML is turned into a plain tree (maps, lists, strings) and read from it. YAML scalars stay strings: "1.10" must not become 1.1.
 /// </summary>
 public static class OsvDocumentReader
 {
-    public static OsvRecord? ReadJson(ReadOnlyMemory<byte> utf8)
+    public static OsvRecord? ReadJson(ReadOnlySpan<byte> utf8)
     {
-        using var doc = JsonDocument.Parse(utf8, new JsonDocumentOptions { AllowTrailingCommas = true });
-        return ToRecord(FromJson(doc.RootElement) as Dictionary<string, object?>);
+        var r = JsonSerializer.Deserialize(utf8, OsvJsonContext.Default.OsvJsonRecord);
+        if (r?.Id is not { Length: > 0 } id) return null;
+        var affected = (r.Affected ?? []).Where(a => a.Package is { Ecosystem: not null, Name: not null }).Select(a => new OsvAffected(
+            a.Package!.Ecosystem!, a.Package.Name!,
+            (a.Ranges ?? []).Select(g => new OsvRange(g.Type ?? "", (g.Events ?? []).SelectMany(Events).ToList())).ToList(),
+            a.Versions ?? [], Severities(a.Severity), a.DatabaseSpecific?.SeverityWord)).ToList();
+        return new OsvRecord(id, r.Aliases ?? [], r.Summary, r.Withdrawn is { Length: > 0 }, affected, Severities(r.Severity), r.DatabaseSpecific?.SeverityWord);
     }
+
+    private static List<OsvSeverity> Severities(List<OsvJsonSeverity>? list) =>
+        (list ?? []).Where(s => s.Type is not null && s.Score is not null).Select(s => new OsvSeverity(s.Type!, s.Score!)).ToList();
+
+    private static IEnumerable<OsvEvent> Events(Dictionary<string, string> e) => ToEvents(e.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
 
     public static OsvRecord? ReadYaml(string text)
     {
@@ -23,16 +33,6 @@ public static class OsvDocumentReader
         if (!parser.TryConsume<DocumentStart>(out _)) return null;
         return ToRecord(FromYaml(parser) as Dictionary<string, object?>);
     }
-
-    private static object? FromJson(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.Object => e.EnumerateObject().Aggregate(new Dictionary<string, object?>(StringComparer.Ordinal),
-            (d, p) => { d[p.Name] = FromJson(p.Value); return d; }),
-        JsonValueKind.Array => e.EnumerateArray().Select(FromJson).ToList(),
-        JsonValueKind.String => e.GetString(),
-        JsonValueKind.Null or JsonValueKind.Undefined => null,
-        _ => e.GetRawText(),
-    };
 
     private static object? FromYaml(IParser parser)
     {
@@ -72,15 +72,15 @@ public static class OsvDocumentReader
         if (Str(package, "ecosystem") is not { } ecosystem || Str(package, "name") is not { } name) return null;
         var ranges = Maps(a, "ranges").Select(r => new OsvRange(
             Str(r, "type") ?? "",
-            Maps(r, "events").SelectMany(ToEvents).ToList())).ToList();
+            Maps(r, "events").SelectMany(m => ToEvents(m.Select(p => KeyValuePair.Create(p.Key, p.Value as string)))).ToList())).ToList();
         return new OsvAffected(ecosystem, name, ranges, Strings(a, "versions"), Severities(a), DatabaseSeverity(a));
     }
 
-    private static IEnumerable<OsvEvent> ToEvents(Dictionary<string, object?> e)
+    private static IEnumerable<OsvEvent> ToEvents(IEnumerable<KeyValuePair<string, string?>> e)
     {
         foreach (var (key, value) in e)
         {
-            if (value is not string v) continue;
+            if (value is not { } v) continue;
             OsvEventKind? kind = key switch
             {
                 "introduced" => OsvEventKind.Introduced,

@@ -36,6 +36,7 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
     {
         version = null!;
         if (text is null) return false;
+        if (TryParsePlainRelease(text, out version)) return true;
         var m = Pattern().Match(text);
         if (!m.Success) return false;
         if (!TryNumber(m.Groups["epoch"], 0, out var epoch)) return false;
@@ -66,6 +67,36 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
             ? m.Groups["local"].Value.ToLowerInvariant().Split('-', '_', '.')
             : [];
         version = new Pep440Version(text.Trim(), epoch, release, preKind, preNumber, post, dev, local);
+        return true;
+    }
+
+    // Most versions in advisories and images are plain "1.26.18": read those without the regex (matching parses
+    // every listed version of every advisory a package has, so this is the matcher's hot path).
+    private static bool TryParsePlainRelease(string text, out Pep440Version version)
+    {
+        version = null!;
+        if (text.Length == 0 || text.Length > 64 || !char.IsAsciiDigit(text[0]) || !char.IsAsciiDigit(text[^1])) return false;
+        Span<long> parts = stackalloc long[32];
+        var count = 0;
+        long current = 0;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                if (current > (long.MaxValue - 9) / 10) return false;
+                current = (current * 10) + (c - '0');
+            }
+            else if (c == '.' && count < parts.Length - 1)
+            {
+                parts[count++] = current;
+                current = 0;
+            }
+            else return false;
+        }
+        parts[count++] = current;
+        if (text.Contains("..", StringComparison.Ordinal)) return false;
+        while (count > 1 && parts[count - 1] == 0) count--;
+        version = new Pep440Version(text, 0, parts[..count].ToArray(), NoPre, 0, -1, long.MaxValue, []);
         return true;
     }
 

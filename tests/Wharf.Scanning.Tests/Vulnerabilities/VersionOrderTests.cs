@@ -50,6 +50,8 @@ public sealed class VersionOrderTests
     [Theory]
     [InlineData("not a version")]
     [InlineData("1.0-beta-2-final")]
+    [InlineData("1..0")]
+    [InlineData("1.0.")]
     [InlineData("")]
     public void Pep440_refuses_what_is_not_a_version(string text) => Assert.False(Pep440Version.TryParse(text, out _));
 
