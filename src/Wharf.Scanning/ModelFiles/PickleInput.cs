@@ -37,6 +37,13 @@ internal sealed class PickleInput(Stream stream, long startOffset = 0)
 
     public byte ReadByte() => Read(1)[0];
 
+    /// <summary>Up to <paramref name="count"/> next bytes, not consumed: the start of what follows a STOP.</summary>
+    public ReadOnlySpan<byte> Peek(int count)
+    {
+        Fill(count);
+        return _buffer.AsSpan(_start, Math.Min(count, _end - _start));
+    }
+
     public ReadOnlySpan<byte> Read(int count)
     {
         CheckFrame(count);

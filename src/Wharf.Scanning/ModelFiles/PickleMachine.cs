@@ -135,7 +135,7 @@ internal sealed partial class PickleMachine
     private PyObject Call(string site, PickleValue callee, PickleValue? arguments, long offset)
     {
         _trace.Calls.Add(new PickleCall(site, callee, arguments, offset));
-        return new PyObject(callee, site);
+        return new PyObject(callee, site, arguments);
     }
 
     /// <summary>Strings and byte strings that start like a pickle are kept for a nested scan.</summary>

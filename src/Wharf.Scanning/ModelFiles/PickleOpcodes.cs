@@ -121,6 +121,7 @@ internal sealed partial class PickleMachine
             {
                 var state = Pop();
                 var build = new PickleBuild(Top(), state, offset);
+                if (build.Target is PyObject built) built.State = state;
                 _trace.Builds.Add(build);
                 _afterBuild?.Invoke(build, _input, _trace);
                 break;

@@ -21,10 +21,14 @@ internal sealed class PyGlobal(string module, string name, long offset) : Pickle
 }
 
 /// <summary>The object a call site returns: we know what was called, never what it returned.</summary>
-internal sealed class PyObject(PickleValue callee, string site) : PickleValue
+internal sealed class PyObject(PickleValue callee, string site, PickleValue? arguments = null) : PickleValue
 {
     public PickleValue Callee { get; } = callee;
     public string Site { get; } = site;
+    public PickleValue? Arguments { get; } = arguments;
+
+    /// <summary>The state the last BUILD gave it (a numpy dtype's byte order and item size live there).</summary>
+    public PickleValue? State { get; set; }
 }
 
 internal sealed class PyStr(string value) : PickleValue
