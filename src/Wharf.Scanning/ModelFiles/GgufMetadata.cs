@@ -48,7 +48,7 @@ internal static partial class GgufMetadata
     private static partial Regex JinjaCode();
 
     /// <summary>Dunder attributes (also mid-name, as in _TemplateReference__context), the attr filter that builds them from strings, and the names of sandbox escapes.</summary>
-    [GeneratedRegex(@"__\w|\|\s*attr\b|\battr\s*\(|\b(mro|subclasses|globals|builtins|import|popen|getattr|eval|exec|os\.system|subprocess|func_globals|f_globals|gi_frame|cr_frame)\b")]
+    [GeneratedRegex(@"\w*__\w+|\|\s*attr\b|\battr\s*\(|\b(mro|subclasses|globals|builtins|import|popen|getattr|eval|exec|os\.system|subprocess|func_globals|f_globals|gi_frame|cr_frame)\b")]
     private static partial Regex Escape();
 
     private static string ReadString(BinaryReader reader, bool wide, ScanLimits limits)

@@ -47,14 +47,28 @@ internal static class KerasConfig
 
     public static void CheckHdf5(Stream stream, ScanSession session, string location)
     {
-        using var file = H5File.Open(stream, leaveOpen: true);
-        foreach (var name in new[] { "model_config", "training_config" })
+        var configs = new List<(string Name, string Text)>();
+        try
         {
-            if (!file.AttributeExists(name)) continue;
-            var attribute = file.Attribute(name);
-            var text = attribute.Type.Class == H5DataTypeClass.String ? attribute.Read<string>() : Encoding.UTF8.GetString(attribute.Read<byte[]>());
-            CheckJson(Encoding.UTF8.GetBytes(text), session, location.Length == 0 ? name : $"{location}, {name}");
+            using var file = H5File.Open(stream, leaveOpen: true);
+            foreach (var name in new[] { "model_config", "training_config" })
+                if (file.AttributeExists(name)) configs.Add((name, ReadText(file.Attribute(name))));
         }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // PureHDF reports a malformed file with plain Exceptions; a file we cannot read is not vouched for.
+            throw new InvalidDataException($"HDF5: {e.Message}", e);
+        }
+        foreach (var (name, text) in configs)
+            CheckJson(Encoding.UTF8.GetBytes(text), session, location.Length == 0 ? name : $"{location}, {name}");
+    }
+
+    /// <summary>h5py writes both str and bytes (Keras 2's way) attributes as variable-length strings; numpy arrays of them as arrays.</summary>
+    private static string ReadText(IH5Attribute attribute)
+    {
+        if (attribute.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength))
+            return Encoding.UTF8.GetString(attribute.Read<byte[]>());
+        return attribute.Space.Dimensions.Length == 0 ? attribute.Read<string>() : attribute.Read<string[]>()[0];
     }
 
     private static void Walk(JsonElement element, ScanSession session, string location)

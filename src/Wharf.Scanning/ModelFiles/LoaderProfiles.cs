@@ -52,6 +52,9 @@ internal static class LoaderProfiles
         "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams",
     ];
 
+    private static readonly string[] JoblibWrappers =
+        ["joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper"];
+
     private static readonly HashSet<string> TorchDtypes = new(StringComparer.Ordinal)
     {
         "float16", "float32", "float64", "bfloat16", "half", "float", "double", "complex32", "complex64", "complex128",
@@ -60,12 +63,13 @@ internal static class LoaderProfiles
         "float8_e4m3fnuz", "float8_e5m2fnuz", "bits8", "bits16",
     };
 
-    public static LoaderProfile Pickle { get; } = new("pickle", [.. Data, .. Numpy], IsNumpyDtypeClass);
+    /// <summary>A pickle of unknown loader: joblib's array wrapper is data too (its arrays are read the way joblib reads them).</summary>
+    public static LoaderProfile Pickle { get; } = new("pickle", [.. Data, .. Numpy, .. JoblibWrappers], IsNumpyDtypeClass);
 
     public static LoaderProfile NumpyObjectArray { get; } = new("numpy", [.. Data, .. Numpy], IsNumpyDtypeClass);
 
     public static LoaderProfile Joblib { get; } = new("joblib",
-        [.. Data, .. Numpy, "joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper"],
+        [.. Data, .. Numpy, .. JoblibWrappers],
         IsNumpyDtypeClass);
 
     public static LoaderProfile TorchWeights { get; } = new("torch", [.. Data, .. Numpy, .. Torch], IsTorchType);

@@ -29,16 +29,16 @@ public static class ModelFileSniffer
         if (IsSafetensors(head)) return ModelFormat.Safetensors;
         if (head.Length >= 2 && head[0] == 0x80 && head[1] <= 5) return ModelFormat.Pickle;
         if (IsZlib(head)) return ModelFormat.Zlib;
+        if (LooksLikePickle(head)) return ModelFormat.Pickle;
         if (IsLzmaAlone(head)) return ModelFormat.Lzma;
         if (IsOnnx(head)) return ModelFormat.Onnx;
-        if (LooksLikePickle(head)) return ModelFormat.Pickle;
         return ModelFormat.Unknown;
     }
 
     /// <summary>
     /// A pickle of any protocol: PROTO and a known protocol, or (protocols 0 and 1 have no magic) a probe of the
-    /// head through the pickle machine that runs at least three opcodes without an error. Random tensor bytes
-    /// almost never survive three opcodes; a real protocol 0 pickle always does.
+    /// head through the pickle machine that runs at least three opcodes. Random bytes sometimes do too; the
+    /// scanner then drops such a "pickle" only if it imports nothing (without an import nothing can be called).
     /// </summary>
     public static bool LooksLikePickle(ReadOnlySpan<byte> head)
     {
@@ -52,8 +52,9 @@ public static class ModelFileSniffer
         var bytes = head.Length > HeadLength ? head[..HeadLength].ToArray() : head.ToArray();
         var limits = new ScanLimits { MaxPickleOpcodes = 10_000, MaxPickleMemory = 1 << 20, MaxNestedPickleBytes = 0 };
         var trace = PickleMachine.Run(new PickleInput(new MemoryStream(bytes)), limits);
-        if (trace.Problems.Any(p => p.Kind is StreamProblemKind.Malformed or StreamProblemKind.LimitExceeded)) return false;
-        return trace.Opcodes >= minimumOpcodes && (trace.Completed || trace.EndOffset >= bytes.Length - 16 || trace.Problems.Count > 0);
+        // Opcodes that ran before a break count: a payload ahead of a broken tail is still a pickle.
+        var valid = trace.Completed ? trace.Opcodes : trace.Opcodes - 1;
+        return valid >= minimumOpcodes;
     }
 
     /// <summary>8-byte little-endian header length, then a JSON object.</summary>
@@ -64,9 +65,12 @@ public static class ModelFileSniffer
         return length is >= 2 and < 100_000_000 && head[8] == (byte)'{' && (head[9] is (byte)'"' or (byte)'}' or (byte)' ' or (byte)'\n');
     }
 
-    /// <summary>RFC 1950: deflate, a window of at most 32 KiB, and a header checksum (joblib's compress='zlib').</summary>
+    /// <summary>
+    /// RFC 1950 as zlib writes it (joblib's compress='zlib'): deflate with the 32 KiB window (0x78) and the header
+    /// checksum. Smaller windows are valid but never written, and "(S" (a protocol 0 pickle) passes the checksum.
+    /// </summary>
     private static bool IsZlib(ReadOnlySpan<byte> head) =>
-        head.Length >= 2 && (head[0] & 0x0F) == 8 && (head[0] >> 4) <= 7 && ((head[0] << 8) | head[1]) % 31 == 0 && (head[1] & 0x20) == 0;
+        head.Length >= 2 && head[0] == 0x78 && ((head[0] << 8) | head[1]) % 31 == 0 && (head[1] & 0x20) == 0;
 
     /// <summary>The .lzma "alone" header Python's lzma.FORMAT_ALONE writes (joblib's compress='lzma').</summary>
     private static bool IsLzmaAlone(ReadOnlySpan<byte> head)

@@ -70,6 +70,8 @@ internal sealed class DynamicCalls : IPickleAnalysis
             var severity = call.Callee switch
             {
                 PyGlobal => (ScanStatus?)null,
+                // Legacy torch.save: persistent id ('module', cls, file, source) loads to cls, itself an import judged above.
+                PyPersistent { Id: PyTuple { Items: [PyStr { Value: "module" }, PyGlobal, ..] } } when profile == LoaderProfiles.TorchWeights => null,
                 PyObject or PyExtension => ScanStatus.Unsafe,
                 _ => ScanStatus.Suspicious,
             };

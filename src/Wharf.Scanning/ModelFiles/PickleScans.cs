@@ -13,12 +13,16 @@ internal sealed partial class ScanSession
     /// Every pickle in the stream, one after another (a second pickle after the first is loaded by whoever
     /// calls pickle.load twice); bytes after a STOP that are no pickle are a finding.
     /// </summary>
-    private void ScanPickleStream(Stream stream, string location, int depth, LoaderProfile profile, long offset)
+    /// <param name="sniffedByProbe">No PROTO at the start: bytes that only ran a few opcodes and import nothing
+    /// cannot call anything, so they are data that looks like protocol 0, not a finding.</param>
+    private void ScanPickleStream(Stream stream, string location, int depth, LoaderProfile profile, long offset, bool sniffedByProbe = false)
     {
         var input = new PickleInput(stream, offset);
         for (var n = 0; n < MaxPicklesPerStream; n++)
         {
-            var trace = RunPickle(input, location, depth, profile);
+            var trace = PickleMachine.Run(input, Limits, new JoblibArrays(this, location, depth).AfterBuild);
+            if (n == 0 && sniffedByProbe && trace.Imports.Count == 0 && trace.Extensions.Count == 0 && trace.PersistentIds.Count == 0) return;
+            Record(trace, location, depth, profile);
             if (!trace.Completed || input.AtEnd()) return;
             if (!ModelFileSniffer.LooksLikePickle(input.Peek(ModelFileSniffer.HeadLength)))
             {

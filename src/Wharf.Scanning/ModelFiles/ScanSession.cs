@@ -76,7 +76,9 @@ internal sealed partial class ScanSession(ScanBudget budget)
     {
         switch (format)
         {
-            case ModelFormat.Pickle: ScanPickleStream(stream, location, depth, profile ?? LoaderProfiles.Pickle, stream.CanSeek ? stream.Position : 0); return format;
+            case ModelFormat.Pickle:
+                ScanPickleStream(stream, location, depth, profile ?? LoaderProfiles.Pickle, stream.CanSeek ? stream.Position : 0, sniffedByProbe: head[0] != 0x80);
+                return format;
             case ModelFormat.PyTorchLegacy: ScanLegacyTorch(stream, location, depth); return format;
             case ModelFormat.Numpy: ScanNpy(stream, location, depth); return format;
             case ModelFormat.Zip: return WithSeekable(stream, location, s => ScanZip(s, location, depth, profile));
