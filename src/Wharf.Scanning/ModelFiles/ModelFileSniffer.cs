@@ -44,7 +44,7 @@ public static class ModelFileSniffer
     {
         if (head.Length < 2) return false;
         if (head[0] == 0x80) return head[1] <= 5 && Probe(head, minimumOpcodes: 2);
-        return "(cSVIJKLMNFGTUXBC]}lpdegqhjrit)0.".Contains((char)head[0]) && Probe(head, minimumOpcodes: 3);
+        return "(.012FGIJKLMNPQRSTUVXBCabcdeghijlopqrstu}])".Contains((char)head[0]) && Probe(head, minimumOpcodes: 3);
     }
 
     private static bool Probe(ReadOnlySpan<byte> head, int minimumOpcodes)

@@ -24,6 +24,26 @@ internal static class Scans
 
     /// <summary>Latin-1 bytes of a protocol 0 text, which is how those opcodes are written.</summary>
     public static byte[] Latin1(string text) => System.Text.Encoding.Latin1.GetBytes(text);
+
+    /// <summary>
+    /// A pickle written as Python writes bytes literals, in a C# verbatim string: \xHH is exactly two digits
+    /// (C#'s own \x takes up to four, so "\x02c" would not be 0x02 'c'), and \n is a newline.
+    /// </summary>
+    public static byte[] Py(string literal)
+    {
+        var bytes = new List<byte>();
+        for (var i = 0; i < literal.Length; i++)
+        {
+            if (literal[i] == '\\' && i + 1 < literal.Length && literal[i + 1] == 'x')
+            {
+                bytes.Add(Convert.ToByte(literal.Substring(i + 2, 2), 16));
+                i += 3;
+            }
+            else if (literal[i] == '\\' && i + 1 < literal.Length && literal[i + 1] == 'n') { bytes.Add((byte)'\n'); i++; }
+            else bytes.Add(checked((byte)literal[i]));
+        }
+        return [.. bytes];
+    }
 }
 
 internal sealed class ForwardOnlyStream(Stream inner) : Stream
