@@ -41,9 +41,12 @@ internal sealed class JoblibArrays(ScanSession session, string location, int dep
         return dict;
     }
 
-    private static long Integer(PickleValue value) => value is PyScalar { Value: var v } && v is not null and not bool
-        ? Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)
-        : throw new PickleMalformedException("NumpyArrayWrapper shape is not integers");
+    private static long Integer(PickleValue value) => value switch
+    {
+        PyScalar { Value: int i } => i,
+        PyScalar { Value: System.Numerics.BigInteger b } => (long)b, // OverflowException: the machine reports a broken stream
+        _ => throw new PickleMalformedException("NumpyArrayWrapper shape is not integers"),
+    };
 
     /// <summary>
     /// Item size and whether objects are inside, from <c>numpy.dtype(code, align, copy)</c> and its BUILD state
@@ -56,9 +59,9 @@ internal sealed class JoblibArrays(ScanSession session, string location, int dep
         var state = d.State as PyTuple;
         var fields = state is { Items.Length: >= 5 } ? state.Items[4] : null;
         var hasObject = code.Value.StartsWith('O') || ContainsObjectDtype(fields);
-        if (state is { Items.Length: >= 6 } && state.Items[5] is PyScalar { Value: var e } && e is not null and not bool)
+        if (state is { Items.Length: >= 6 } && state.Items[5] is PyScalar { Value: int or System.Numerics.BigInteger })
         {
-            var elsize = Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture);
+            var elsize = Integer(state.Items[5]);
             if (elsize > 0) return (elsize, hasObject);
         }
         var digits = new string(code.Value.SkipWhile(c => !char.IsDigit(c)).TakeWhile(char.IsDigit).ToArray());

@@ -11,7 +11,8 @@ public static class ModelFileSniffer
     /// <summary>How many leading bytes <see cref="Sniff"/> looks at.</summary>
     public const int HeadLength = 4096;
 
-    private static readonly byte[] LegacyTorchMagic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e];
+    /// <summary>LONG1 of torch.serialization's MAGIC_NUMBER 0x1950a86a20f9469cfc6c, then STOP.</summary>
+    private static readonly byte[] LegacyTorchMagic = [0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e];
 
     public static ModelFormat Sniff(ReadOnlySpan<byte> head)
     {
@@ -25,7 +26,7 @@ public static class ModelFileSniffer
         if (head.StartsWith((byte[])[0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A])) return ModelFormat.Hdf5;
         if (head.Length >= 8 && head[4..8].SequenceEqual("TFL3"u8)) return ModelFormat.TfLite;
         if (head.Length >= 262 && head[257..262].SequenceEqual("ustar"u8)) return ModelFormat.Tar;
-        if (head.StartsWith(LegacyTorchMagic)) return ModelFormat.PyTorchLegacy;
+        if (IsLegacyTorch(head)) return ModelFormat.PyTorchLegacy;
         if (IsSafetensors(head)) return ModelFormat.Safetensors;
         if (head.Length >= 2 && head[0] == 0x80 && head[1] <= 5) return ModelFormat.Pickle;
         if (IsZlib(head)) return ModelFormat.Zlib;
@@ -55,6 +56,18 @@ public static class ModelFileSniffer
         // Opcodes that ran before a break count: a payload ahead of a broken tail is still a pickle.
         var valid = trace.Completed ? trace.Opcodes : trace.Opcodes - 1;
         return valid >= minimumOpcodes;
+    }
+
+    /// <summary>
+    /// Legacy torch.save starts with a pickle of its magic number, in whatever pickle_protocol it was given
+    /// (protocol 4 and 5 put a FRAME before it).
+    /// </summary>
+    private static bool IsLegacyTorch(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 2 + LegacyTorchMagic.Length || head[0] != 0x80 || head[1] is < 2 or > 5) return false;
+        var rest = head[2..];
+        if (rest[0] == 0x95 && rest.Length >= 9 + LegacyTorchMagic.Length) rest = rest[9..];
+        return rest.StartsWith(LegacyTorchMagic);
     }
 
     /// <summary>8-byte little-endian header length, then a JSON object.</summary>

@@ -53,6 +53,12 @@ internal sealed partial class PickleMachine
         {
             machine._trace.Problems.Add(new StreamProblem(StreamProblemKind.LimitExceeded, e.Message, input.Position));
         }
+        catch (Exception e) when (e is OverflowException or InvalidCastException or ArgumentException or FormatException)
+        {
+            // Values no real pickle holds (a 2**70-element array, a length past 2 GB): the stream is broken
+            // here, and what was recorded before this point must still be judged.
+            machine._trace.Problems.Add(new StreamProblem(StreamProblemKind.Malformed, e.Message, input.Position));
+        }
         foreach (var (offset, message) in input.FrameProblems.Skip(problems))
             machine._trace.Problems.Add(new StreamProblem(StreamProblemKind.FrameMismatch, message, offset));
         machine._trace.EndOffset = input.Position;

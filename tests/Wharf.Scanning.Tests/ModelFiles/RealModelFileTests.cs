@@ -16,6 +16,7 @@ public sealed class RealModelFileTests
     [ModelFilesTheory]
     [InlineData("benign_torch_state_dict.pt", ModelFormat.PyTorchZip, ScanStatus.Safe, Tensor)]
     [InlineData("benign_torch_state_dict_legacy.pt", ModelFormat.PyTorchLegacy, ScanStatus.Safe, Tensor)]
+    [InlineData("benign_torch_state_dict_legacy_p4.pt", ModelFormat.PyTorchLegacy, ScanStatus.Safe, Tensor)]
     [InlineData("benign_torch_checkpoint.pt", ModelFormat.PyTorchZip, ScanStatus.Safe, Tensor + ", torch.Size, torch.HalfStorage")]
     [InlineData("benign_torch_module.pt", ModelFormat.PyTorchZip, ScanStatus.Suspicious, Module)]
     [InlineData("benign_torch_module_legacy.pt", ModelFormat.PyTorchLegacy, ScanStatus.Suspicious, Module)]

@@ -39,6 +39,7 @@ torch.save(net.state_dict(), path("benign_torch_state_dict.pt"))
 torch.save(net, path("benign_torch_module.pt"))
 torch.save(net.state_dict(), path("benign_torch_state_dict_legacy.pt"), _use_new_zipfile_serialization=False)
 torch.save(net, path("benign_torch_module_legacy.pt"), _use_new_zipfile_serialization=False)
+torch.save(net.state_dict(), path("benign_torch_state_dict_legacy_p4.pt"), _use_new_zipfile_serialization=False, pickle_protocol=4)
 torch.save({"epoch": 3, "weights": net.state_dict(), "shape": torch.Size([2, 3]), "h": torch.ones(2, dtype=torch.float16)},
            path("benign_torch_checkpoint.pt"))
 
