@@ -27,7 +27,12 @@ internal static class CallableRules
         "torch.ops", "torch._ops", "torch.classes", "torch.library", "torch.serialization.load",
         "torch.storage._load_from_bytes", "torch._dynamo", "torch.utils.cpp_extension", "keras.models.load_model",
         "tensorflow.io", "tensorflow.keras.models.load_model", "IPython", "nbformat", "_winapi", "winreg", "msvcrt",
-        "uuid._get_command_stdout", "ensurepip", "_bootlocale", "__main__.__builtins__", "sklearn.utils._joblib.load",
+        "uuid._get_command_stdout", "_bootlocale", "__main__.__builtins__", "sklearn.utils._joblib.load",
+        "torch.serialization", "torch._inductor", "torch.fx", "torch.compiler", "torch.distributed", "torch.multiprocessing",
+        "torch.utils.cpp_extension", "torch.testing", "lib2to3", "_osx_support", "_aix_support", "_sitebuiltins",
+        "pathlib", "mailcap", "pipes", "pkg_resources", "importlib_metadata", "numpy.lib.format", "pandas.io",
+        "pandas.eval", "pandas.core.computation", "pandas.read_csv", "pandas.read_parquet", "pandas.read_json",
+        "xmlrpc", "ctypes.util", "nturl2path", "smtpd", "cgi", "cgitb", "wsgiref", "asynchat", "asyncore",
     };
 
     /// <summary>Final names that run, import or load code wherever they live (a module this list does not know).</summary>
@@ -47,7 +52,8 @@ internal static class CallableRules
         "builtins.set", "builtins.frozenset", "builtins.bytearray", "builtins.bytes", "builtins.complex", "builtins.slice",
         "builtins.range", "builtins.int", "builtins.float", "builtins.bool", "builtins.str", "builtins.list",
         "builtins.dict", "builtins.tuple", "builtins.object", "builtins.Ellipsis", "builtins.NotImplemented",
-        "types.SimpleNamespace",
+        "types.SimpleNamespace", "torch.serialization._get_layout", "pathlib.Path", "pathlib.PosixPath",
+        "pathlib.WindowsPath", "pathlib.PurePath", "pathlib.PurePosixPath", "pathlib.PureWindowsPath",
     };
 
     /// <summary>Modules that, reached as an attribute of another module, can only mean indirection.</summary>

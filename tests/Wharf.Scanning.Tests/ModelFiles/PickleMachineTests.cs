@@ -22,10 +22,10 @@ public sealed class PickleMachineTests
     [Fact]
     public void A_qualname_that_walks_through_a_module_attribute_is_unsafe()
     {
-        // torch.serialization imports os; protocol 4 resolves "os.system" on it as a dotted qualname.
-        var trace = Run(B(@"\x80\x04\x8c\x13torch.serialization\x8c\x09os.system\x93\x8c\x02id\x85R."));
+        // torch._utils imports os; protocol 4 resolves "os.system" on it as a dotted qualname.
+        var trace = Run(B(@"\x80\x04\x8c\x0ctorch._utils\x8c\x09os.system\x93\x8c\x02id\x85R."));
         var finding = Assert.Single(new UnsafeImports().Analyze(trace, LoaderProfiles.TorchWeights));
-        Assert.Equal("imports torch.serialization.os.system: reaches os through attribute access", finding.Message);
+        Assert.Equal("imports torch._utils.os.system: reaches os through attribute access", finding.Message);
     }
 
     [Fact]
