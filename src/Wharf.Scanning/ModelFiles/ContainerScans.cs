@@ -13,7 +13,8 @@ internal sealed partial class ScanSession
 {
     private ModelFormat ScanZip(Stream zip, string location, int depth, LoaderProfile? profile)
     {
-        var members = ZipDirectory.Read(zip, Limits.MaxMembers);
+        var (members, gaps) = ZipDirectory.Read(zip, Limits.MaxMembers);
+        foreach (var gap in gaps) Add(ScanStatus.Unsafe, "zip-member", $"zip archive: {gap}", location);
         var names = members.Select(m => m.Name).ToList();
         var format = names.Any(n => n == "data.pkl" || n.EndsWith("/data.pkl", StringComparison.Ordinal)) ? ModelFormat.PyTorchZip
             : names.Contains("config.json") && (names.Contains("metadata.json") || names.Contains("model.weights.h5")) ? ModelFormat.Keras

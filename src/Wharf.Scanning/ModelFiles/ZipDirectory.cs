@@ -22,7 +22,14 @@ internal static class ZipDirectory
     /// <summary>Flag bits a model archive may use: encryption is not one (bit 0), nor bits 4–6 or 12–15.</summary>
     private const ushort KnownFlags = 0b0000_1000_0000_1110; // 1–2 deflate level, 3 data descriptor, 11 UTF-8
 
-    public static List<ZipMember> Read(Stream zip, int maxMembers)
+    /// <summary>The members, and what lies between them that the central directory does not account for.</summary>
+    public static (List<ZipMember> Members, List<string> Anomalies) Read(Stream zip, int maxMembers)
+    {
+        var (members, directoryOffset) = ReadMembers(zip, maxMembers);
+        return (members, Gaps(zip, members, directoryOffset));
+    }
+
+    private static (List<ZipMember> Members, long DirectoryOffset) ReadMembers(Stream zip, int maxMembers)
     {
         var (count, directoryOffset, directorySize) = FindDirectory(zip);
         if (count > maxMembers) throw new InvalidDataException($"zip declares {count} members, more than the limit of {maxMembers}");
@@ -51,7 +58,40 @@ internal static class ZipDirectory
             at += 46 + nameLength + extraLength + commentLength;
             members.Add(ReadLocal(zip, name, flags, method, crc, compressed, size, local));
         }
-        return members;
+        return (members, directoryOffset);
+    }
+
+    /// <summary>
+    /// A local header the central directory does not list is a member only streaming extractors see (and
+    /// scanners that trust the directory miss); members that overlap share bytes (the overlapping zip bomb).
+    /// </summary>
+    private static List<string> Gaps(Stream zip, List<ZipMember> members, long directoryOffset)
+    {
+        var anomalies = new List<string>();
+        long expected = 0;
+        foreach (var member in members.OrderBy(m => m.LocalHeaderOffset))
+        {
+            if (member.LocalHeaderOffset < expected) anomalies.Add($"member '{member.Name}' overlaps the member before it");
+            else if (HasLocalHeader(zip, expected, member.LocalHeaderOffset)) anomalies.Add($"a local header before '{member.Name}' is not in the central directory");
+            // A data descriptor (flag bit 3) follows the data: 12 to 24 bytes.
+            expected = Math.Max(expected, member.DataOffset + member.CompressedSize + ((member.Flags & 8) != 0 ? 12 : 0));
+        }
+        if (HasLocalHeader(zip, expected, directoryOffset)) anomalies.Add("a local header after the last member is not in the central directory");
+        return anomalies;
+    }
+
+    private static bool HasLocalHeader(Stream zip, long from, long to)
+    {
+        if (to - from < 30) return false;
+        var signature = new byte[] { 0x50, 0x4B, 0x03, 0x04 };
+        var buffer = new byte[64 * 1024 + 3];
+        for (var at = from; at < to; at += 64 * 1024)
+        {
+            zip.Position = at;
+            var n = zip.ReadAtLeast(buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - at)), 1, throwOnEndOfStream: false);
+            if (buffer.AsSpan(0, n).IndexOf(signature) >= 0) return true;
+        }
+        return false;
     }
 
     private static ZipMember ReadLocal(Stream zip, string name, ushort flags, ushort method, uint crc, long compressed, long size, long local)

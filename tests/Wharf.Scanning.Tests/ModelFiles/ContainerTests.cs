@@ -40,6 +40,23 @@ public sealed class ContainerTests
     }
 
     [Fact]
+    public void A_member_hidden_from_the_central_directory_is_unsafe_and_still_scanned_by_a_streaming_reader()
+    {
+        var zip = Zip(("hidden.pkl", Payload, CompressionLevel.NoCompression), ("ok.txt", "fine"u8.ToArray(), CompressionLevel.NoCompression));
+        var end = LastIndexOf(zip, [0x50, 0x4B, 0x05, 0x06]);
+        var directory = BitConverter.ToInt32(zip, end + 16);
+        var first = 46 + BitConverter.ToUInt16(zip, directory + 28) + BitConverter.ToUInt16(zip, directory + 30) + BitConverter.ToUInt16(zip, directory + 32);
+        // Drop hidden.pkl's central entry: the directory now lists ok.txt alone.
+        var hidden = zip[..directory].Concat(zip[(directory + first)..end]).Concat(zip[end..]).ToArray();
+        var newEnd = hidden.Length - (zip.Length - end);
+        BitConverter.GetBytes((ushort)1).CopyTo(hidden, newEnd + 8);
+        BitConverter.GetBytes((ushort)1).CopyTo(hidden, newEnd + 10);
+        BitConverter.GetBytes(BitConverter.ToInt32(zip, end + 12) - first).CopyTo(hidden, newEnd + 12);
+        var report = Scans.Bytes(hidden);
+        Assert.Contains(new ModelFileFinding(ScanStatus.Unsafe, "zip-member", "zip archive: a local header before 'ok.txt' is not in the central directory", ""), report.Findings);
+    }
+
+    [Fact]
     public void Encrypted_and_odd_flag_bits_are_findings()
     {
         var zip = Zip(("weights.bin", Payload, CompressionLevel.NoCompression));
