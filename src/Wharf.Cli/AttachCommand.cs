@@ -41,8 +41,8 @@ internal static class AttachCommand
             var (digest, size, head) = await HashAsync(path, ct);
             var layer = new Descriptor(Attachments.LayerMediaType(kind.Kind, head), digest, size);
             byte[] empty = "{}"u8.ToArray();
-            await client.PushBlobAsync(target.Repository, new Descriptor(MediaTypes.OciEmpty, Digest.Compute(empty), empty.Length), BlobSource.FromBytes(empty), ct: ct);
-            await client.PushBlobAsync(target.Repository, layer, BlobSource.FromFile(path), ct: ct);
+            await client.PushBlobAsync(target.Repository, new Descriptor(MediaTypes.OciEmpty, Digest.Compute(empty), empty.Length), UploadSource.FromBytes(empty), ct: ct);
+            await client.PushBlobAsync(target.Repository, layer, UploadSource.FromFile(path), ct: ct);
             byte[] manifest = Attachments.BuildManifest(kind.ArtifactType, kind.Kind, layer, Path.GetFileName(path), subject, when);
             var stored = await client.PutManifestAsync(target.Repository, Digest.Compute(manifest).ToString(), manifest, MediaTypes.OciManifest, ct);
             Console.WriteLine($"attached {kind.Kind} {Path.GetFileName(path)} to {target.Registry}/{target.Repository}@{subject.Digest}");

@@ -60,11 +60,11 @@ public sealed class ModelPackPuller(OciClient client, ITransferProgress progress
         foreach (var layer in layers)
         {
             string? relative = null;
-            if (layer.Annotations?.TryGetValue(ModelPackTypes.FilePathAnnotation, out var p) == true) relative = p;
-            else if (layer.Annotations?.TryGetValue(ModelPackTypes.TitleAnnotation, out var t) == true) relative = t;
+            if (layer.Annotations?.TryGetValue(AnnotationKeys.ModelFilePath, out var p) == true) relative = p;
+            else if (layer.Annotations?.TryGetValue(AnnotationKeys.Title, out var t) == true) relative = t;
             if (relative is null)
             {
-                problems.Add($"layer {layer.Digest} has no {ModelPackTypes.FilePathAnnotation} annotation");
+                problems.Add($"layer {layer.Digest} has no {AnnotationKeys.ModelFilePath} annotation");
                 continue;
             }
             if (IsArchive(layer.MediaType))
