@@ -56,16 +56,12 @@ internal static class AttachCommand
     {
         await using var stream = File.OpenRead(path);
         using var hash = Digest.CreateHash(Digest.Sha256);
-        var buffer = new byte[1024 * 1024];
         byte[]? head = null;
-        long size = 0;
-        int n;
-        while ((n = await stream.ReadAsync(buffer, ct)) > 0)
+        long size = await BlobCopy.CopyAsync(stream, null, chunk =>
         {
-            head ??= buffer[..Math.Min(n, 4096)];
-            hash.AppendData(buffer, 0, n);
-            size += n;
-        }
+            head ??= chunk[..Math.Min(chunk.Length, 4096)].ToArray();
+            hash.AppendData(chunk);
+        }, null, ct);
         return (Digest.FromHash(Digest.Sha256, hash.GetHashAndReset()), size, head ?? []);
     }
 }

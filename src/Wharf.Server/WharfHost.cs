@@ -89,7 +89,7 @@ public static class WharfHost
     {
         switch (settings.StorageKind.ToLowerInvariant())
         {
-            case "filesystem": services.AddFileSystemBlobStore(settings.BlobRoot); break;
+            case "filesystem": services.AddFileSystemBlobStore(new FileSystemBlobStoreOptions { RootDirectory = settings.BlobRoot }); break;
             case "s3": services.AddS3BlobStore(settings.S3); break;
             default: throw new InvalidOperationException($"Storage:Kind '{settings.StorageKind}' is not known (filesystem, s3)");
         }

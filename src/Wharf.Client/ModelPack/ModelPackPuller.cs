@@ -104,9 +104,7 @@ public sealed class ModelPackPuller(OciClient client, ITransferProgress progress
         if (!info.Exists || info.Length != layer.Size) return false;
         using var hash = layer.Digest.CreateHash();
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var buffer = new byte[1024 * 1024];
-        int n;
-        while ((n = await stream.ReadAsync(buffer, ct)) > 0) hash.AppendData(buffer, 0, n);
+        await BlobCopy.HashAsync(stream, hash, ct);
         return Digest.FromHash(layer.Digest.Algorithm, hash.GetHashAndReset()) == layer.Digest;
     }
 }
