@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Wharf.Core;
 using Wharf.Core.Catalog;
+using Wharf.Contracts.Models;
 
 namespace Wharf.Ml;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Wharf.Core;
+using Wharf.Contracts.Models;
 
 namespace Wharf.Ml;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Wharf.Contracts.Models;
 
 namespace Wharf.Ml;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Wharf.Core;
 using Wharf.Ml.Configs;
 using Wharf.Ml.Formats;
+using Wharf.Contracts.Models;
 
 namespace Wharf.Ml;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Wharf.Core;
+using Wharf.Contracts.Models;
 
 namespace Wharf.Ml.Configs;
 
