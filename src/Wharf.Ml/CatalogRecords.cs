@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Wharf.Contracts.Models;
 using Wharf.Core;
 using Wharf.Core.Catalog;
-using Wharf.Contracts.Models;
 
 namespace Wharf.Ml;
 

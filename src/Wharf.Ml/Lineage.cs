@@ -1,6 +1,6 @@
 using System.Globalization;
-using Wharf.Core;
 using Wharf.Contracts.Models;
+using Wharf.Core;
 
 namespace Wharf.Ml;
 

@@ -1,7 +1,7 @@
 using System.Text;
+using Wharf.Contracts.Models;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using Wharf.Contracts.Models;
 
 namespace Wharf.Ml;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Wharf.Contracts.Models;
 using Wharf.Core;
 using Wharf.Ml.Configs;
 using Wharf.Ml.Formats;
-using Wharf.Contracts.Models;
 
 namespace Wharf.Ml;
 
