@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core;
 using Wharf.Core.Access;
@@ -11,21 +11,22 @@ namespace Wharf.Cli;
 /// <summary>
 /// The registry's stores opened from its configuration and data directory, without serving: the offline admin
 /// commands (user, token, namespace, audit) work here, so the first administrator can be made before the
-/// server ever runs. Changes are audited as the local operating-system user.
+/// server ever runs. Changes are audited as the local operating-system user. No web host: a plain service
+/// collection with the server's own configuration reading and store registrations, so both open the same stores.
 /// </summary>
 internal sealed class AdminContext : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly ServiceProvider _services;
 
-    private AdminContext(WebApplication app) => _app = app;
+    private AdminContext(ServiceProvider services) => _services = services;
 
     public static Option<string?> DataOption() => new("--data") { Description = "data directory (default ./data)" };
 
     public static Option<string?> ConfigOption() => new("--config") { Description = "configuration file (default ./wharf.yaml when present)" };
 
-    public IAccessStore Store => _app.Services.GetRequiredService<IAccessStore>();
+    public IAccessStore Store => _services.GetRequiredService<IAccessStore>();
 
-    public AccessAdmin Admin => _app.Services.GetRequiredService<AccessAdmin>();
+    public AccessAdmin Admin => _services.GetRequiredService<AccessAdmin>();
 
     public static string Actor => "local:" + Environment.UserName;
 
@@ -35,11 +36,28 @@ internal sealed class AdminContext : IAsyncDisposable
     {
         var overrides = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" };
         if (result.GetValue(data) is { } d) overrides["Data"] = d;
-        var app = WharfHost.Build(result.GetValue(config), overrides);
-        var settings = app.Services.GetRequiredService<WharfSettings>();
-        Directory.CreateDirectory(Path.GetFullPath(settings.Data));
-        await app.Services.GetRequiredService<IMetadataStore>().MigrateAsync(ct);
-        return new AdminContext(app);
+        var configuration = new ConfigurationBuilder().AddWharfSources(result.GetValue(config), overrides).Build();
+        var settings = WharfSettings.From(configuration);
+
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddWharfLogging(settings, configuration));
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddWharfStores(settings);
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<AccessAdmin>();
+        var provider = services.BuildServiceProvider();
+        try
+        {
+            Directory.CreateDirectory(Path.GetFullPath(settings.Data));
+            await provider.GetRequiredService<IMetadataStore>().MigrateAsync(ct);
+            return new AdminContext(provider);
+        }
+        catch
+        {
+            await provider.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Prints the outcome: the message on stdout when it worked, on stderr with exit code 1 when not.</summary>
@@ -54,7 +72,7 @@ internal sealed class AdminContext : IAsyncDisposable
         return 1;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
 }
 
 /// <summary>Reads a password without echoing it, or one line from standard input when that is not a terminal.</summary>

@@ -41,8 +41,8 @@ internal static class AttachCommand
             var (digest, size, head) = await HashAsync(path, ct);
             var layer = new Descriptor(Attachments.LayerMediaType(kind.Kind, head), digest, size);
             byte[] empty = "{}"u8.ToArray();
-            await client.PushBlobAsync(target.Repository, new Descriptor(MediaTypes.OciEmpty, Digest.Compute(empty), empty.Length), BlobSource.FromBytes(empty), ct: ct);
-            await client.PushBlobAsync(target.Repository, layer, BlobSource.FromFile(path), ct: ct);
+            await client.PushBlobAsync(target.Repository, new Descriptor(MediaTypes.OciEmpty, Digest.Compute(empty), empty.Length), UploadSource.FromBytes(empty), ct: ct);
+            await client.PushBlobAsync(target.Repository, layer, UploadSource.FromFile(path), ct: ct);
             byte[] manifest = Attachments.BuildManifest(kind.ArtifactType, kind.Kind, layer, Path.GetFileName(path), subject, when);
             var stored = await client.PutManifestAsync(target.Repository, Digest.Compute(manifest).ToString(), manifest, MediaTypes.OciManifest, ct);
             Console.WriteLine($"attached {kind.Kind} {Path.GetFileName(path)} to {target.Registry}/{target.Repository}@{subject.Digest}");
@@ -56,16 +56,12 @@ internal static class AttachCommand
     {
         await using var stream = File.OpenRead(path);
         using var hash = Digest.CreateHash(Digest.Sha256);
-        var buffer = new byte[1024 * 1024];
         byte[]? head = null;
-        long size = 0;
-        int n;
-        while ((n = await stream.ReadAsync(buffer, ct)) > 0)
+        long size = await BlobCopy.CopyAsync(stream, null, chunk =>
         {
-            head ??= buffer[..Math.Min(n, 4096)];
-            hash.AppendData(buffer, 0, n);
-            size += n;
-        }
+            head ??= chunk[..Math.Min(chunk.Length, 4096)].ToArray();
+            hash.AppendData(chunk);
+        }, null, ct);
         return (Digest.FromHash(Digest.Sha256, hash.GetHashAndReset()), size, head ?? []);
     }
 }

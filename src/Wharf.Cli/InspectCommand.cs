@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Wharf.Client.ModelPack;
+using Wharf.Core;
 
 namespace Wharf.Cli;
 
@@ -70,7 +71,7 @@ internal static class InspectCommand
     /// <summary>"weight", "doc", … for ModelPack layers; the media type otherwise.</summary>
     internal static string Kind(string mediaType)
     {
-        const string prefix = "application/vnd.cncf.model.";
+        const string prefix = ModelMediaTypes.ModelPackPrefix;
         if (!mediaType.StartsWith(prefix, StringComparison.Ordinal)) return mediaType;
         string rest = mediaType[prefix.Length..];
         int v1 = rest.IndexOf(".v1", StringComparison.Ordinal);

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using Wharf.Contracts.Api;
 using Wharf.Core.Policy;
-using Wharf.Server.Api;
 
 namespace Wharf.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Wharf.Server.Api;
+using Wharf.Contracts.Api;
 
 namespace Wharf.Cli;
 

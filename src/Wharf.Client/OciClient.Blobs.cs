@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -102,46 +101,21 @@ public sealed partial class OciClient
     {
         await using var existing = new FileStream(partial, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         if (existing.Length > size) return -1;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        try
-        {
-            long total = 0;
-            int n;
-            while ((n = await existing.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct)) > 0)
-            {
-                hash.AppendData(buffer, 0, n);
-                total += n;
-            }
-            return total;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return await BlobCopy.HashAsync(existing, hash, ct, CopyBufferSize);
     }
 
     /// <summary>Copies at most <paramref name="limit"/> bytes (one more is read to notice an over-long body).</summary>
-    private static async Task<long> CopyHashingAsync(Stream source, Stream destination, IncrementalHash hash, long limit, Action<long>? progress, CancellationToken ct)
+    private static Task<long> CopyHashingAsync(Stream source, Stream destination, IncrementalHash hash, long limit, Action<long>? progress, CancellationToken ct)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        try
+        long total = 0;
+        return BlobCopy.CopyAsync(source, destination, chunk =>
         {
-            long total = 0;
-            int n;
-            while ((n = await source.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct)) > 0)
-            {
-                total += n;
-                if (total > limit)
-                    throw new RegistryException(HttpStatusCode.OK, "SIZE_INVALID", $"the registry sent more than the {limit} bytes expected");
-                hash.AppendData(buffer, 0, n);
-                await destination.WriteAsync(buffer.AsMemory(0, n), ct);
-                progress?.Invoke(n);
-            }
-            return total;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+            total += chunk.Length;
+            if (total > limit)
+                throw new RegistryException(HttpStatusCode.OK, "SIZE_INVALID", $"the registry sent more than the {limit} bytes expected");
+            hash.AppendData(chunk);
+            // Counted as it is handed to the file: the file's write follows at once, and a failed write fails the pull.
+            progress?.Invoke(chunk.Length);
+        }, null, ct, CopyBufferSize);
     }
 }

@@ -35,7 +35,7 @@ public sealed partial class OciClient
     /// of PATCH chunks with Content-Range. A failed chunk is resumed from the offset the registry reports (GET on
     /// the upload URL); an upload recorded in <paramref name="journal"/> by an earlier run is resumed the same way.
     /// </summary>
-    public async Task<BlobPushResult> PushBlobAsync(string repository, Descriptor blob, BlobSource source, IUploadJournal? journal = null,
+    public async Task<BlobPushResult> PushBlobAsync(string repository, Descriptor blob, UploadSource source, IUploadJournal? journal = null,
         Action<long>? progress = null, CancellationToken ct = default)
     {
         if (await HeadBlobAsync(repository, blob.Digest, ct) is not null)
@@ -163,7 +163,7 @@ public sealed partial class OciClient
         throw await RegistryException.FromResponseAsync(response, $"mount {digest} from {fromRepository} into {repository}", ct);
     }
 
-    private async Task<(Uri Upload, long Offset)> PatchAsync(string repository, Uri upload, BlobSource source, long offset, long count,
+    private async Task<(Uri Upload, long Offset)> PatchAsync(string repository, Uri upload, UploadSource source, long offset, long count,
         Action<long> progress, CancellationToken ct)
     {
         using var response = await SendAsync(() =>
@@ -179,7 +179,7 @@ public sealed partial class OciClient
     }
 
     /// <summary>PUT ?digest=… with the bytes from <paramref name="offset"/> (none when <paramref name="count"/> is 0).</summary>
-    private async Task CompleteUploadAsync(string repository, Uri upload, Descriptor blob, BlobSource source, long offset, long count,
+    private async Task CompleteUploadAsync(string repository, Uri upload, Descriptor blob, UploadSource source, long offset, long count,
         Action<long> progress, CancellationToken ct)
     {
         var url = new UriBuilder(upload);
@@ -195,7 +195,7 @@ public sealed partial class OciClient
             throw await RegistryException.FromResponseAsync(response, $"complete upload of {blob.Digest} to {repository}", ct);
     }
 
-    private StreamContent Body(BlobSource source, long offset, long count, Action<long> progress)
+    private StreamContent Body(UploadSource source, long offset, long count, Action<long> progress)
     {
         var content = new StreamContent(new UploadStream(source.OpenAt(offset), count, progress, Throttle), CopyBufferSize);
         content.Headers.ContentLength = count;

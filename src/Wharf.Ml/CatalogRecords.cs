@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Wharf.Contracts.Models;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 

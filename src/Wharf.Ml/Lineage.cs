@@ -1,4 +1,5 @@
 using System.Globalization;
+using Wharf.Contracts.Models;
 using Wharf.Core;
 
 namespace Wharf.Ml;
@@ -10,14 +11,6 @@ namespace Wharf.Ml;
 /// </summary>
 public static class Lineage
 {
-    public const string TrainingRun = "org.wharf.training.run";
-    public const string SourceCommit = "org.wharf.source.commit";
-    public const string DatasetDigests = "org.wharf.dataset.digests";
-    public const string MetricPrefix = "org.wharf.metric.";
-    /// <summary>The plural spelling an early draft used; still read.</summary>
-    public const string LegacyMetricPrefix = "org.wharf.metrics.";
-    public const string BaseModel = "org.wharf.base.model";
-
     public static ModelLineage? From(IReadOnlyDictionary<string, string>? annotations) => From(annotations, []);
 
     public static ModelLineage? From(IReadOnlyDictionary<string, string>? annotations, List<string> problems)
@@ -29,32 +22,32 @@ public static class Lineage
         var metrics = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in annotations)
         {
-            string? name = key.StartsWith(MetricPrefix, StringComparison.Ordinal) ? key[MetricPrefix.Length..]
-                : key.StartsWith(LegacyMetricPrefix, StringComparison.Ordinal) ? key[LegacyMetricPrefix.Length..] : null;
+            string? name = key.StartsWith(AnnotationKeys.MetricPrefix, StringComparison.Ordinal) ? key[AnnotationKeys.MetricPrefix.Length..]
+                : key.StartsWith(AnnotationKeys.LegacyMetricPrefix, StringComparison.Ordinal) ? key[AnnotationKeys.LegacyMetricPrefix.Length..] : null;
             if (string.IsNullOrEmpty(name)) continue;
             if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) metrics[name] = value.Trim();
             else problems.Add($"annotation {key}: '{value}' is not a decimal number");
         }
 
         List<string>? datasets = null;
-        if (Get(DatasetDigests) is { } list)
+        if (Get(AnnotationKeys.DatasetDigests) is { } list)
         {
             datasets = [];
             foreach (var item in list.Split([',', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (Digest.TryParse(item, out _)) datasets.Add(item);
-                else problems.Add($"annotation {DatasetDigests}: '{item}' is not a digest");
+                else problems.Add($"annotation {AnnotationKeys.DatasetDigests}: '{item}' is not a digest");
             }
         }
 
         var lineage = new ModelLineage
         {
-            TrainingRun = Get(TrainingRun),
-            SourceCommit = Get(SourceCommit) ?? Get("org.opencontainers.image.revision"),
-            SourceRepository = Get("org.opencontainers.image.source"),
+            TrainingRun = Get(AnnotationKeys.TrainingRun),
+            SourceCommit = Get(AnnotationKeys.SourceCommit) ?? Get(AnnotationKeys.Revision),
+            SourceRepository = Get(AnnotationKeys.Source),
             DatasetDigests = datasets is { Count: > 0 } ? datasets : null,
             Metrics = metrics.Count > 0 ? new Dictionary<string, string>(metrics, StringComparer.Ordinal) : null,
-            BaseModel = Get(BaseModel) ?? Get("org.opencontainers.image.base.name"),
+            BaseModel = Get(AnnotationKeys.BaseModel) ?? Get(AnnotationKeys.BaseName),
         };
         return lineage.IsEmpty ? null : lineage;
     }

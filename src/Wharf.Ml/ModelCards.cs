@@ -1,4 +1,5 @@
 using System.Text;
+using Wharf.Contracts.Models;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Wharf.Contracts.Models;
 using Wharf.Core;
 using Wharf.Ml.Configs;
 using Wharf.Ml.Formats;
@@ -66,7 +67,7 @@ public sealed class ModelIndexer(IBlobStore blobs, IMetadataStore metadata)
         if (run.Kind is not (ArtifactKind.ModelPack or ArtifactKind.ModelKit or ArtifactKind.DockerModel or ArtifactKind.Ollama or ArtifactKind.ContainerImage)) return;
         var content = await blobs.OpenAsync(config.Digest, ct);
         if (content is null) { run.Errors.Add($"config {config.Digest} is not in the blob store"); return; }
-        var bytes = await BlobSource.FromBlob(content).ReadExactlyAsync(0, (int)content.Length, ct);
+        var bytes = await RangeSource.FromBlob(content).ReadExactlyAsync(0, (int)content.Length, ct);
         if (bytes is null) { run.Errors.Add($"config {config.Digest} is shorter than its descriptor"); return; }
         try
         {
@@ -80,8 +81,8 @@ public sealed class ModelIndexer(IBlobStore blobs, IMetadataStore metadata)
 
     private async Task ReadLayerAsync(Run run, Descriptor layer, CancellationToken ct)
     {
-        string? annotatedPath = layer.Annotations?.GetValueOrDefault(MlMediaTypes.FilePathAnnotation)
-            ?? layer.Annotations?.GetValueOrDefault("org.opencontainers.image.title");
+        string? annotatedPath = layer.Annotations?.GetValueOrDefault(AnnotationKeys.ModelFilePath)
+            ?? layer.Annotations?.GetValueOrDefault(AnnotationKeys.Title);
         string role = Role(run.Kind, layer.MediaType);
         var file = new ModelFile { Path = annotatedPath ?? layer.Digest.ToString(), MediaType = layer.MediaType, Digest = layer.Digest.ToString(), Size = layer.Size, Role = role };
         // Image layers are filesystem changesets, often large and compressed: listed, not opened.
@@ -92,12 +93,12 @@ public sealed class ModelIndexer(IBlobStore blobs, IMetadataStore metadata)
         }
         var content = await blobs.OpenAsync(layer.Digest, ct);
         if (content is null) { run.Files.Add(file with { Error = "blob is not in the blob store" }); return; }
-        var source = BlobSource.FromBlob(content);
+        var source = RangeSource.FromBlob(content);
 
-        if (MlMediaTypes.IsTar(layer.MediaType))
+        if (ModelMediaTypes.IsTar(layer.MediaType))
         {
             int before = run.Files.Count;
-            string? error = await TarWalker.WalkAsync(source, MlMediaTypes.Compression(layer.MediaType),
+            string? error = await TarWalker.WalkAsync(source, ModelMediaTypes.Compression(layer.MediaType),
                 async entry => run.Files.Add(await InspectAsync(run, file with { Path = entry.Path, Size = entry.Size }, entry.Content, ct)), ct);
             if (error is not null) run.Errors.Add($"{file.Path}: {error}");
             if (run.Files.Count == before) run.Files.Add(file with { Error = error });
@@ -107,7 +108,7 @@ public sealed class ModelIndexer(IBlobStore blobs, IMetadataStore metadata)
     }
 
     /// <summary>Reads what a single file's bytes can tell: a weight header, or a model card.</summary>
-    private async Task<ModelFile> InspectAsync(Run run, ModelFile file, BlobSource source, CancellationToken ct)
+    private async Task<ModelFile> InspectAsync(Run run, ModelFile file, RangeSource source, CancellationToken ct)
     {
         if (ModelCards.IsCardPath(file.Path) && run.Card is null && source.Length <= ModelCards.MaxCardBytes)
         {
@@ -131,7 +132,7 @@ public sealed class ModelIndexer(IBlobStore blobs, IMetadataStore metadata)
         return file with { Format = format, TensorCount = st.Value.TensorCount, ParameterCount = st.Value.ParameterCount, ParametersByDtype = st.Value.ParametersByDtype };
     }
 
-    private static async Task<string?> WeightFormatAsync(ModelFile file, BlobSource source, CancellationToken ct)
+    private static async Task<string?> WeightFormatAsync(ModelFile file, RangeSource source, CancellationToken ct)
     {
         string type = file.MediaType;
         if (file.Path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || type.Contains("safetensors", StringComparison.Ordinal)) return "safetensors";
@@ -153,15 +154,15 @@ public sealed class ModelIndexer(IBlobStore blobs, IMetadataStore metadata)
         }
         return kind switch
         {
-            ArtifactKind.ModelPack => After(MlMediaTypes.ModelPackPrefix) ?? After(MlMediaTypes.ModelPackDraftPrefix) ?? "layer",
-            ArtifactKind.ModelKit => After(MlMediaTypes.ModelKitPrefix) ?? "layer",
+            ArtifactKind.ModelPack => After(ModelMediaTypes.ModelPackPrefix) ?? After(ModelMediaTypes.ModelPackDraftPrefix) ?? "layer",
+            ArtifactKind.ModelKit => After(ModelMediaTypes.ModelKitPrefix) ?? "layer",
             ArtifactKind.DockerModel => mediaType switch
             {
-                MlMediaTypes.DockerGguf or MlMediaTypes.DockerSafetensors => "weight",
-                MlMediaTypes.DockerLicense => "license",
-                _ => After(MlMediaTypes.DockerAiPrefix) ?? "layer",
+                ModelMediaTypes.DockerGguf or ModelMediaTypes.DockerSafetensors => "weight",
+                ModelMediaTypes.DockerLicense => "license",
+                _ => After(ModelMediaTypes.DockerAiPrefix) ?? "layer",
             },
-            ArtifactKind.Ollama => After(MlMediaTypes.OllamaPrefix) switch { "model" => "weight", { } other => other, null => "layer" },
+            ArtifactKind.Ollama => After(ModelMediaTypes.OllamaPrefix) switch { "model" => "weight", { } other => other, null => "layer" },
             _ => "layer",
         };
     }
@@ -179,7 +180,7 @@ public sealed class ModelIndexer(IBlobStore blobs, IMetadataStore metadata)
             if (!parsed.Ok || parsed.Value.Layers.Count == 0) continue;
             var layer = parsed.Value.Layers[0];
             if (layer.Size > ModelCards.MaxCardBytes || await blobs.OpenAsync(layer.Digest, ct) is not { } content) continue;
-            var bytes = await BlobSource.FromBlob(content).ReadExactlyAsync(0, (int)content.Length, ct);
+            var bytes = await RangeSource.FromBlob(content).ReadExactlyAsync(0, (int)content.Length, ct);
             if (bytes is not null) return ModelCards.Parse(bytes.Value.Span, "referrer " + referrer.Digest);
         }
         return null;

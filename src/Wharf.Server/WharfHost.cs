@@ -7,14 +7,10 @@ using Microsoft.Extensions.Logging;
 using Wharf.Core;
 using Wharf.Core.Policy;
 using Wharf.Core.Registry;
-using Wharf.Metadata.Postgres;
-using Wharf.Metadata.Sqlite;
 using Wharf.Server.Auth;
 using Wharf.Server.Api;
 using Wharf.Server.Jobs;
 using Wharf.Server.Oci;
-using Wharf.Storage.FileSystem;
-using Wharf.Storage.S3;
 
 namespace Wharf.Server;
 
@@ -30,13 +26,10 @@ public static class WharfHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         var config = builder.Configuration;
         config.Sources.Clear();
-        var yaml = configFile ?? "wharf.yaml";
-        ((IConfigurationBuilder)config).Add(new YamlConfigurationSource(Path.GetFullPath(yaml), optional: configFile is null));
-        config.AddEnvironmentVariables("WHARF__");
-        config.AddInMemoryCollection(overrides);
+        config.AddWharfSources(configFile, overrides);
         var settings = WharfSettings.From(config);
 
-        ConfigureLogging(builder.Logging, settings, config);
+        builder.Logging.AddWharfLogging(settings, config);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -51,7 +44,7 @@ public static class WharfHost
         services.AddSingleton(settings);
         services.AddSingleton(settings.Limits);
         services.AddSingleton(TimeProvider.System);
-        AddStores(services, settings);
+        services.AddWharfStores(settings);
         services.AddSingleton<UploadHashes>();
         services.AddSingleton<UploadLeases>();
         services.AddSingleton<UploadGate>();
@@ -83,38 +76,5 @@ public static class WharfHost
         Directory.CreateDirectory(Path.GetFullPath(settings.Data));
         await app.Services.GetRequiredService<IMetadataStore>().MigrateAsync(ct);
         await AuthSetup.PrepareAuthAsync(app.Services, settings, ct);
-    }
-
-    private static void AddStores(IServiceCollection services, WharfSettings settings)
-    {
-        switch (settings.StorageKind.ToLowerInvariant())
-        {
-            case "filesystem": services.AddFileSystemBlobStore(settings.BlobRoot); break;
-            case "s3": services.AddS3BlobStore(settings.S3); break;
-            default: throw new InvalidOperationException($"Storage:Kind '{settings.StorageKind}' is not known (filesystem, s3)");
-        }
-        switch (settings.MetadataKind)
-        {
-            case "sqlite":
-                services.AddSqliteMetadata(new SqliteMetadataOptions { Path = settings.DatabasePath });
-                break;
-            case "postgres":
-                services.AddPostgresMetadata(new PostgresMetadataOptions { ConnectionString = settings.MetadataConnectionString! });
-                break;
-            default: throw new InvalidOperationException($"Metadata:Kind '{settings.MetadataKind}' is not known (sqlite, postgres)");
-        }
-    }
-
-    private static void ConfigureLogging(ILoggingBuilder logging, WharfSettings settings, IConfiguration config)
-    {
-        logging.ClearProviders();
-        logging.AddConfiguration(config.GetSection("Logging"));
-        logging.SetMinimumLevel(LogLevel.Information);
-        // Kestrel and routing are chatty at Information; a registry log is about the registry.
-        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        if (settings.LogFormat.Equals("json", StringComparison.OrdinalIgnoreCase))
-            logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
-        else
-            logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; });
     }
 }

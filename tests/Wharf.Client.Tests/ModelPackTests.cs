@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Wharf.Client.ModelPack;
+using Wharf.Core;
 
 namespace Wharf.Client.Tests;
 
@@ -8,22 +9,22 @@ namespace Wharf.Client.Tests;
 public sealed class ModelPackTests
 {
     [Theory]
-    [InlineData("model.safetensors", ModelPackTypes.WeightRaw)]
-    [InlineData("shards/model-00001-of-00002.gguf", ModelPackTypes.WeightRaw)]
-    [InlineData("pytorch_model.bin", ModelPackTypes.WeightRaw)]
-    [InlineData("model.onnx", ModelPackTypes.WeightRaw)]
-    [InlineData("config.json", ModelPackTypes.WeightConfigRaw)]
-    [InlineData("tokenizer_config.json", ModelPackTypes.WeightConfigRaw)]
-    [InlineData("vocab.txt", ModelPackTypes.WeightConfigRaw)]
-    [InlineData("model.safetensors.index.json", ModelPackTypes.WeightConfigRaw)]
-    [InlineData("README.md", ModelPackTypes.DocRaw)]
-    [InlineData("LICENSE", ModelPackTypes.DocRaw)]
-    [InlineData("docs/usage.md", ModelPackTypes.DocRaw)]
-    [InlineData("requirements.txt", ModelPackTypes.CodeRaw)]
-    [InlineData("src/infer.py", ModelPackTypes.CodeRaw)]
-    [InlineData("data/train.bin", ModelPackTypes.DatasetRaw)]
-    [InlineData("eval.parquet", ModelPackTypes.DatasetRaw)]
-    [InlineData("something.unknown", ModelPackTypes.WeightConfigRaw)]
+    [InlineData("model.safetensors", ModelMediaTypes.ModelPackWeightRaw)]
+    [InlineData("shards/model-00001-of-00002.gguf", ModelMediaTypes.ModelPackWeightRaw)]
+    [InlineData("pytorch_model.bin", ModelMediaTypes.ModelPackWeightRaw)]
+    [InlineData("model.onnx", ModelMediaTypes.ModelPackWeightRaw)]
+    [InlineData("config.json", ModelMediaTypes.ModelPackWeightConfigRaw)]
+    [InlineData("tokenizer_config.json", ModelMediaTypes.ModelPackWeightConfigRaw)]
+    [InlineData("vocab.txt", ModelMediaTypes.ModelPackWeightConfigRaw)]
+    [InlineData("model.safetensors.index.json", ModelMediaTypes.ModelPackWeightConfigRaw)]
+    [InlineData("README.md", ModelMediaTypes.ModelPackDocRaw)]
+    [InlineData("LICENSE", ModelMediaTypes.ModelPackDocRaw)]
+    [InlineData("docs/usage.md", ModelMediaTypes.ModelPackDocRaw)]
+    [InlineData("requirements.txt", ModelMediaTypes.ModelPackCodeRaw)]
+    [InlineData("src/infer.py", ModelMediaTypes.ModelPackCodeRaw)]
+    [InlineData("data/train.bin", ModelMediaTypes.ModelPackDatasetRaw)]
+    [InlineData("eval.parquet", ModelMediaTypes.ModelPackDatasetRaw)]
+    [InlineData("something.unknown", ModelMediaTypes.ModelPackWeightConfigRaw)]
     public void Files_become_the_layer_kind_the_table_says(string path, string mediaType) =>
         Assert.Equal(mediaType, LayerKinds.MediaTypeFor(path));
 
@@ -77,14 +78,14 @@ public sealed class ModelPackTests
         var artifact = await PackAsync(dir.Path, options);
         using var manifest = JsonDocument.Parse(artifact.Manifest);
         var annotations = manifest.RootElement.GetProperty("annotations");
-        Assert.Equal("mlflow://runs/7", annotations.GetProperty(WharfAnnotations.TrainingRun).GetString());
-        Assert.Equal("abc1234", annotations.GetProperty(WharfAnnotations.SourceCommit).GetString());
-        Assert.Equal(dataset, annotations.GetProperty(WharfAnnotations.DatasetDigests).GetString());
+        Assert.Equal("mlflow://runs/7", annotations.GetProperty(AnnotationKeys.TrainingRun).GetString());
+        Assert.Equal("abc1234", annotations.GetProperty(AnnotationKeys.SourceCommit).GetString());
+        Assert.Equal(dataset, annotations.GetProperty(AnnotationKeys.DatasetDigests).GetString());
         Assert.Equal("0.91", annotations.GetProperty("org.wharf.metric.eval.accuracy").GetString());
         Assert.Equal("nlp", annotations.GetProperty("team").GetString());
-        Assert.Equal(ModelPackTypes.ArtifactType, manifest.RootElement.GetProperty("artifactType").GetString());
+        Assert.Equal(ModelMediaTypes.ModelPackManifest, manifest.RootElement.GetProperty("artifactType").GetString());
 
-        await Assert.ThrowsAsync<ArgumentException>(() => PackAsync(dir.Path, options with { Annotations = [new(WharfAnnotations.TrainingRun, "other")] }));
+        await Assert.ThrowsAsync<ArgumentException>(() => PackAsync(dir.Path, options with { Annotations = [new(AnnotationKeys.TrainingRun, "other")] }));
         Assert.NotEmpty((options with { DatasetDigests = ["sha256:nope"] }).Validate());
         Assert.NotEmpty((options with { Metrics = [new("Bad Name", "1")] }).Validate());
     }

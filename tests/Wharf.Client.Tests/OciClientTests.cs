@@ -24,9 +24,9 @@ public sealed class OciClientTests(LiveRegistry registry) : IClassFixture<LiveRe
         var small = Blob(10_000);
         var large = Blob(1_000_000);
 
-        var first = await client.PushBlobAsync(repo, small.Descriptor, BlobSource.FromBytes(small.Bytes));
-        var second = await client.PushBlobAsync(repo, large.Descriptor, BlobSource.FromBytes(large.Bytes));
-        var again = await client.PushBlobAsync(repo, large.Descriptor, BlobSource.FromBytes(large.Bytes));
+        var first = await client.PushBlobAsync(repo, small.Descriptor, UploadSource.FromBytes(small.Bytes));
+        var second = await client.PushBlobAsync(repo, large.Descriptor, UploadSource.FromBytes(large.Bytes));
+        var again = await client.PushBlobAsync(repo, large.Descriptor, UploadSource.FromBytes(large.Bytes));
 
         Assert.Equal((BlobPushOutcome.Uploaded, 10_000L), (first.Outcome, first.BytesSent));
         Assert.Equal((BlobPushOutcome.Uploaded, 1_000_000L), (second.Outcome, second.BytesSent));
@@ -43,7 +43,7 @@ public sealed class OciClientTests(LiveRegistry registry) : IClassFixture<LiveRe
         string repo = LiveRegistry.NewRepo();
         var blob = Blob(1_000_000);
 
-        var result = await client.PushBlobAsync(repo, blob.Descriptor, BlobSource.FromBytes(blob.Bytes));
+        var result = await client.PushBlobAsync(repo, blob.Descriptor, UploadSource.FromBytes(blob.Bytes));
 
         Assert.Equal(BlobPushOutcome.Uploaded, result.Outcome);
         Assert.True(faults.Patches > 5, $"only {faults.Patches} PATCH requests: the broken one was not retried");
@@ -74,7 +74,7 @@ public sealed class OciClientTests(LiveRegistry registry) : IClassFixture<LiveRe
         journal.Save(blob.Descriptor.Digest, upload);
 
         var reopened = PushJournal.Open(dir.Path, client.Registry, repo);
-        var result = await client.PushBlobAsync(repo, blob.Descriptor, BlobSource.FromBytes(blob.Bytes), reopened);
+        var result = await client.PushBlobAsync(repo, blob.Descriptor, UploadSource.FromBytes(blob.Bytes), reopened);
 
         Assert.Equal(300_000, result.ResumedFrom);
         Assert.Equal(600_000, result.BytesSent);
@@ -90,7 +90,7 @@ public sealed class OciClientTests(LiveRegistry registry) : IClassFixture<LiveRe
         using var client = registry.Client();
         string repo = LiveRegistry.NewRepo();
         var blob = Blob(500_000);
-        await client.PushBlobAsync(repo, blob.Descriptor, BlobSource.FromBytes(blob.Bytes));
+        await client.PushBlobAsync(repo, blob.Descriptor, UploadSource.FromBytes(blob.Bytes));
 
         string path = Path.Combine(dir.Path, "weights.bin");
         File.WriteAllBytes(path + ".partial", blob.Bytes[..200_000]);
@@ -115,9 +115,9 @@ public sealed class OciClientTests(LiveRegistry registry) : IClassFixture<LiveRe
         string repo = LiveRegistry.NewRepo("list");
         byte[] empty = "{}"u8.ToArray();
         var config = new Descriptor(MediaTypes.OciEmpty, Digest.Compute(empty), 2);
-        await client.PushBlobAsync(repo, config, BlobSource.FromBytes(empty));
+        await client.PushBlobAsync(repo, config, UploadSource.FromBytes(empty));
         var layer = Blob(1000);
-        await client.PushBlobAsync(repo, layer.Descriptor, BlobSource.FromBytes(layer.Bytes));
+        await client.PushBlobAsync(repo, layer.Descriptor, UploadSource.FromBytes(layer.Bytes));
         byte[] manifest = Encoding.UTF8.GetBytes(
             $"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciManifest}\",\"artifactType\":\"application/x.test\",\"config\":{{\"mediaType\":\"{MediaTypes.OciEmpty}\",\"digest\":\"{config.Digest}\",\"size\":2}},"
             + $"\"layers\":[{{\"mediaType\":\"{MediaTypes.OctetStream}\",\"digest\":\"{layer.Descriptor.Digest}\",\"size\":1000}}]}}");
@@ -141,7 +141,7 @@ public sealed class OciClientTests(LiveRegistry registry) : IClassFixture<LiveRe
         Assert.Equal(1000, await client.HeadBlobAsync(other, layer.Descriptor.Digest));
 
         var card = Blob(64);
-        await client.PushBlobAsync(repo, card.Descriptor, BlobSource.FromBytes(card.Bytes));
+        await client.PushBlobAsync(repo, card.Descriptor, UploadSource.FromBytes(card.Bytes));
         byte[] attachment = Attachments.BuildManifest(Attachments.ArtifactTypes["card"], "card", card.Descriptor, "CARD.md",
             new Descriptor(MediaTypes.OciManifest, digest, manifest.Length), null);
         var attached = await client.PutManifestAsync(repo, Digest.Compute(attachment).ToString(), attachment, MediaTypes.OciManifest);
@@ -164,7 +164,7 @@ public sealed class OciClientTests(LiveRegistry registry) : IClassFixture<LiveRe
         string repo = LiveRegistry.NewRepo("auth");
         var blob = Blob(450_000);
 
-        await client.PushBlobAsync(repo, blob.Descriptor, BlobSource.FromBytes(blob.Bytes));
+        await client.PushBlobAsync(repo, blob.Descriptor, UploadSource.FromBytes(blob.Bytes));
         Assert.Equal(blob.Bytes, await client.GetBlobBytesAsync(repo, blob.Descriptor));
 
         Assert.Equal(1, gate.TokensIssued);
@@ -188,7 +188,7 @@ public sealed class OciClientTests(LiveRegistry registry) : IClassFixture<LiveRe
         Assert.True(await client.PingAsync());
         string repo = LiveRegistry.NewRepo("basic");
         var blob = Blob(1000);
-        Assert.Equal(BlobPushOutcome.Uploaded, (await client.PushBlobAsync(repo, blob.Descriptor, BlobSource.FromBytes(blob.Bytes))).Outcome);
+        Assert.Equal(BlobPushOutcome.Uploaded, (await client.PushBlobAsync(repo, blob.Descriptor, UploadSource.FromBytes(blob.Bytes))).Outcome);
 
         using var anonymous = registry.Client(new OciClientOptions { Handler = gate });
         var error = await Assert.ThrowsAsync<RegistryException>(() => anonymous.PingAsync());

@@ -18,10 +18,10 @@ public sealed class PullerTests(LiveRegistry registry) : IClassFixture<LiveRegis
         string repo = LiveRegistry.NewRepo("pull");
         byte[] empty = "{}"u8.ToArray();
         var config = new Descriptor(MediaTypes.OciEmpty, Digest.Compute(empty), 2);
-        await client.PushBlobAsync(repo, config, BlobSource.FromBytes(empty));
+        await client.PushBlobAsync(repo, config, UploadSource.FromBytes(empty));
         byte[] layer = "not really a tarball"u8.ToArray();
         var descriptor = new Descriptor(mediaType, Digest.Compute(layer), layer.Length);
-        await client.PushBlobAsync(repo, descriptor, BlobSource.FromBytes(layer));
+        await client.PushBlobAsync(repo, descriptor, UploadSource.FromBytes(layer));
         byte[] manifest = Encoding.UTF8.GetBytes(
             $"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciManifest}\",\"artifactType\":\"application/vnd.cncf.model.manifest.v1+json\",\"config\":{{\"mediaType\":\"{MediaTypes.OciEmpty}\",\"digest\":\"{config.Digest}\",\"size\":2}},"
             + $"\"layers\":[{{\"mediaType\":\"{mediaType}\",\"digest\":\"{descriptor.Digest}\",\"size\":{layer.Length},\"annotations\":{{\"org.cncf.model.filepath\":\"weights\"}}}}]}}");

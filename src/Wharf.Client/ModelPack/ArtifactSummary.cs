@@ -23,7 +23,7 @@ public sealed record ArtifactSummary(
 {
     private const int MaxConfigBytes = 4 * 1024 * 1024;
 
-    public bool IsModelPack => ArtifactType == ModelPackTypes.ArtifactType || Config?.MediaType == ModelPackTypes.Config;
+    public bool IsModelPack => ArtifactType == ModelMediaTypes.ModelPackManifest || Config?.MediaType == ModelMediaTypes.ModelPackConfig;
 
     public long TotalSize => Files.Sum(f => f.Size);
 
@@ -56,8 +56,8 @@ public sealed record ArtifactSummary(
     public static string? PathOf(Descriptor layer)
     {
         if (layer.Annotations is null) return null;
-        if (layer.Annotations.TryGetValue(ModelPackTypes.FilePathAnnotation, out var path)) return path;
-        return layer.Annotations.TryGetValue(ModelPackTypes.TitleAnnotation, out var title) ? title : null;
+        if (layer.Annotations.TryGetValue(AnnotationKeys.ModelFilePath, out var path)) return path;
+        return layer.Annotations.TryGetValue(AnnotationKeys.Title, out var title) ? title : null;
     }
 
     private static void Flatten(JsonElement element, string prefix, IDictionary<string, string> into)

@@ -8,12 +8,12 @@ public static class Attachments
 {
     public static readonly IReadOnlyDictionary<string, string> ArtifactTypes = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["card"] = "application/vnd.wharf.model.card.v1",
-        ["eval"] = "application/vnd.wharf.model.eval.v1+json",
-        ["sbom"] = "application/vnd.wharf.sbom.v1",
-        ["signature"] = "application/vnd.wharf.signature.v1",
-        ["scan"] = "application/vnd.wharf.scan.v1+json",
-        ["run"] = "application/vnd.wharf.training.run.v1+json",
+        ["card"] = ModelMediaTypes.CardArtifactType,
+        ["eval"] = ModelMediaTypes.EvalArtifactType,
+        ["sbom"] = ModelMediaTypes.SbomArtifactType,
+        ["signature"] = ModelMediaTypes.SignatureArtifactType,
+        ["scan"] = ModelMediaTypes.ScanArtifactType,
+        ["run"] = ModelMediaTypes.TrainingRunArtifactType,
     };
 
     /// <summary>The kind word for an artifact type, or null when it is none of Wharf's.</summary>
@@ -43,8 +43,8 @@ public static class Attachments
     public static byte[] BuildManifest(string artifactType, string kind, Descriptor layer, string fileName, Descriptor subject, DateTimeOffset? created)
     {
         var empty = new Descriptor(MediaTypes.OciEmpty, Digest.Parse(MediaTypes.EmptyJsonDigest), 2);
-        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { [WharfAnnotations.AttachmentKind] = kind };
-        if (created is { } c) annotations[WharfAnnotations.Created] = c.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { [AnnotationKeys.AttachmentKind] = kind };
+        if (created is { } c) annotations[AnnotationKeys.Created] = c.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         return ModelPackBuilder.Json(w =>
         {
             w.WriteStartObject();
@@ -53,7 +53,7 @@ public static class Attachments
             w.WriteString("artifactType", artifactType);
             ModelPackBuilder.WriteDescriptor(w, "config", empty, null);
             w.WriteStartArray("layers");
-            ModelPackBuilder.WriteDescriptor(w, null, layer, new Dictionary<string, string> { [ModelPackTypes.TitleAnnotation] = fileName });
+            ModelPackBuilder.WriteDescriptor(w, null, layer, new Dictionary<string, string> { [AnnotationKeys.Title] = fileName });
             w.WriteEndArray();
             ModelPackBuilder.WriteDescriptor(w, "subject", subject with { ArtifactType = null, Annotations = null }, null);
             ModelPackBuilder.WriteAnnotations(w, annotations);

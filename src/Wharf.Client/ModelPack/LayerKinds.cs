@@ -1,3 +1,5 @@
+using Wharf.Core;
+
 namespace Wharf.Client.ModelPack;
 
 /// <summary>Which ModelPack layer a file of a model directory becomes (the table in docs/annotations.md).</summary>
@@ -36,20 +38,20 @@ public static class LayerKinds
         string name = relativePath[(relativePath.LastIndexOf('/') + 1)..];
         string extension = Path.GetExtension(name);
         int slash = relativePath.IndexOf('/');
-        if (slash > 0 && DatasetFolders.Contains(relativePath[..slash])) return ModelPackTypes.DatasetRaw;
-        if (WeightExtensions.Contains(extension)) return ModelPackTypes.WeightRaw;
+        if (slash > 0 && DatasetFolders.Contains(relativePath[..slash])) return ModelMediaTypes.ModelPackDatasetRaw;
+        if (WeightExtensions.Contains(extension)) return ModelMediaTypes.ModelPackWeightRaw;
         if (WeightConfigNames.Contains(name)
             || WeightConfigPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase))
             || extension.Equals(".model", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase))
-            return ModelPackTypes.WeightConfigRaw;
+            return ModelMediaTypes.ModelPackWeightConfigRaw;
         if (name.StartsWith("requirements", StringComparison.OrdinalIgnoreCase) && extension.Equals(".txt", StringComparison.OrdinalIgnoreCase))
-            return ModelPackTypes.CodeRaw;
+            return ModelMediaTypes.ModelPackCodeRaw;
         if (DocPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)) || DocExtensions.Contains(extension))
-            return ModelPackTypes.DocRaw;
-        if (CodeExtensions.Contains(extension) || name is "Dockerfile" or "Makefile") return ModelPackTypes.CodeRaw;
-        if (DatasetExtensions.Contains(extension)) return ModelPackTypes.DatasetRaw;
-        return ModelPackTypes.WeightConfigRaw;
+            return ModelMediaTypes.ModelPackDocRaw;
+        if (CodeExtensions.Contains(extension) || name is "Dockerfile" or "Makefile") return ModelMediaTypes.ModelPackCodeRaw;
+        if (DatasetExtensions.Contains(extension)) return ModelMediaTypes.ModelPackDatasetRaw;
+        return ModelMediaTypes.ModelPackWeightConfigRaw;
     }
 
     /// <summary>The ModelPack <c>config.format</c> the weight files suggest, or null.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Wharf.Core;
 
 namespace Wharf.Client.ModelPack;
@@ -59,23 +58,12 @@ public static class ModelDirectory
     {
         using var hash = Digest.CreateHash(Digest.Sha256);
         await using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
-        try
+        long total = await BlobCopy.CopyAsync(stream, null, chunk =>
         {
-            long total = 0;
-            int n;
-            while ((n = await stream.ReadAsync(buffer.AsMemory(0, 1024 * 1024), ct)) > 0)
-            {
-                hash.AppendData(buffer, 0, n);
-                total += n;
-                progress?.Invoke(file, n);
-            }
-            if (total != file.Size) throw new IOException($"{file.RelativePath} changed size while it was read ({file.Size} → {total} bytes)");
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+            hash.AppendData(chunk);
+            progress?.Invoke(file, chunk.Length);
+        }, null, ct);
+        if (total != file.Size) throw new IOException($"{file.RelativePath} changed size while it was read ({file.Size} → {total} bytes)");
         return Digest.FromHash(Digest.Sha256, hash.GetHashAndReset());
     }
 }

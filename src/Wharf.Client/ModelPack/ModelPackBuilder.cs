@@ -43,7 +43,7 @@ public static class ModelPackBuilder
             w.WriteEndObject();
             w.WriteStartObject("config");
             WriteIf(w, "architecture", options.Architecture ?? metadata.Architecture);
-            WriteIf(w, "format", options.Format ?? LayerKinds.FormatOf(files.Where(f => f.MediaType == ModelPackTypes.WeightRaw).Select(f => f.RelativePath)));
+            WriteIf(w, "format", options.Format ?? LayerKinds.FormatOf(files.Where(f => f.MediaType == ModelMediaTypes.ModelPackWeightRaw).Select(f => f.RelativePath)));
             WriteIf(w, "paramSize", options.ParamSize);
             WriteIf(w, "precision", options.Precision ?? metadata.Precision);
             WriteIf(w, "quantization", options.Quantization ?? metadata.Quantization);
@@ -57,7 +57,7 @@ public static class ModelPackBuilder
             w.WriteEndObject();
             w.WriteEndObject();
         });
-        var configDescriptor = new Descriptor(ModelPackTypes.Config, Digest.Compute(config), config.Length);
+        var configDescriptor = new Descriptor(ModelMediaTypes.ModelPackConfig, Digest.Compute(config), config.Length);
 
         var annotations = Annotations(options, name, version, license, created);
         byte[] manifest = Json(w =>
@@ -65,15 +65,15 @@ public static class ModelPackBuilder
             w.WriteStartObject();
             w.WriteNumber("schemaVersion", 2);
             w.WriteString("mediaType", MediaTypes.OciManifest);
-            w.WriteString("artifactType", ModelPackTypes.ArtifactType);
+            w.WriteString("artifactType", ModelMediaTypes.ModelPackManifest);
             WriteDescriptor(w, "config", configDescriptor, null);
             w.WriteStartArray("layers");
             foreach (var file in files)
             {
                 WriteDescriptor(w, null, new Descriptor(file.MediaType, file.Digest, file.Size), new SortedDictionary<string, string>(StringComparer.Ordinal)
                 {
-                    [ModelPackTypes.FilePathAnnotation] = file.RelativePath,
-                    [ModelPackTypes.TitleAnnotation] = file.RelativePath,
+                    [AnnotationKeys.ModelFilePath] = file.RelativePath,
+                    [AnnotationKeys.Title] = file.RelativePath,
                 });
             }
             w.WriteEndArray();
@@ -85,22 +85,22 @@ public static class ModelPackBuilder
 
     private static SortedDictionary<string, string> Annotations(ModelPackOptions options, string name, string? version, string? license, string? created)
     {
-        var computed = new SortedDictionary<string, string>(StringComparer.Ordinal) { [WharfAnnotations.Title] = name };
+        var computed = new SortedDictionary<string, string>(StringComparer.Ordinal) { [AnnotationKeys.Title] = name };
         void Set(string key, string? value)
         {
             if (value is not null) computed[key] = value;
         }
-        Set(WharfAnnotations.Version, version);
-        Set(WharfAnnotations.Licenses, license);
-        Set(WharfAnnotations.Revision, options.SourceCommit);
-        Set(WharfAnnotations.Source, options.SourceUrl);
-        Set(WharfAnnotations.Created, created);
-        Set(WharfAnnotations.Description, options.Description);
-        Set(WharfAnnotations.TrainingRun, options.TrainingRun);
-        Set(WharfAnnotations.SourceCommit, options.SourceCommit);
-        Set(WharfAnnotations.BaseModel, options.BaseModel);
-        if (options.DatasetDigests.Count > 0) computed[WharfAnnotations.DatasetDigests] = string.Join(',', options.DatasetDigests);
-        foreach (var (metric, value) in options.Metrics) computed[WharfAnnotations.MetricPrefix + metric] = value;
+        Set(AnnotationKeys.Version, version);
+        Set(AnnotationKeys.Licenses, license);
+        Set(AnnotationKeys.Revision, options.SourceCommit);
+        Set(AnnotationKeys.Source, options.SourceUrl);
+        Set(AnnotationKeys.Created, created);
+        Set(AnnotationKeys.Description, options.Description);
+        Set(AnnotationKeys.TrainingRun, options.TrainingRun);
+        Set(AnnotationKeys.SourceCommit, options.SourceCommit);
+        Set(AnnotationKeys.BaseModel, options.BaseModel);
+        if (options.DatasetDigests.Count > 0) computed[AnnotationKeys.DatasetDigests] = string.Join(',', options.DatasetDigests);
+        foreach (var (metric, value) in options.Metrics) computed[AnnotationKeys.MetricPrefix + metric] = value;
         foreach (var (key, value) in options.Annotations)
         {
             if (computed.TryGetValue(key, out var existing) && existing != value)

@@ -60,11 +60,11 @@ public sealed class ModelPackPuller(OciClient client, ITransferProgress progress
         foreach (var layer in layers)
         {
             string? relative = null;
-            if (layer.Annotations?.TryGetValue(ModelPackTypes.FilePathAnnotation, out var p) == true) relative = p;
-            else if (layer.Annotations?.TryGetValue(ModelPackTypes.TitleAnnotation, out var t) == true) relative = t;
+            if (layer.Annotations?.TryGetValue(AnnotationKeys.ModelFilePath, out var p) == true) relative = p;
+            else if (layer.Annotations?.TryGetValue(AnnotationKeys.Title, out var t) == true) relative = t;
             if (relative is null)
             {
-                problems.Add($"layer {layer.Digest} has no {ModelPackTypes.FilePathAnnotation} annotation");
+                problems.Add($"layer {layer.Digest} has no {AnnotationKeys.ModelFilePath} annotation");
                 continue;
             }
             if (IsArchive(layer.MediaType))
@@ -104,9 +104,7 @@ public sealed class ModelPackPuller(OciClient client, ITransferProgress progress
         if (!info.Exists || info.Length != layer.Size) return false;
         using var hash = layer.Digest.CreateHash();
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var buffer = new byte[1024 * 1024];
-        int n;
-        while ((n = await stream.ReadAsync(buffer, ct)) > 0) hash.AppendData(buffer, 0, n);
+        await BlobCopy.HashAsync(stream, hash, ct);
         return Digest.FromHash(layer.Digest.Algorithm, hash.GetHashAndReset()) == layer.Digest;
     }
 }

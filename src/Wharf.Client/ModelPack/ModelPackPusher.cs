@@ -34,12 +34,12 @@ public sealed class ModelPackPusher(OciClient client, ITransferProgress progress
             throw new ArgumentException($"{directory} packs to {artifact.ManifestDigest}, not the {pinned} the reference names");
 
         var journal = PushJournal.Open(journalDirectory ?? PushJournal.DefaultDirectory(), client.Registry, target.Repository);
-        var blobs = new List<(string Name, Descriptor Descriptor, BlobSource Source)>
+        var blobs = new List<(string Name, Descriptor Descriptor, UploadSource Source)>
         {
-            ("config", artifact.ConfigDescriptor, BlobSource.FromBytes(artifact.Config)),
+            ("config", artifact.ConfigDescriptor, UploadSource.FromBytes(artifact.Config)),
         };
         foreach (var file in files.DistinctBy(f => f.Digest))
-            blobs.Add((file.RelativePath, new Descriptor(file.MediaType, file.Digest, file.Size), BlobSource.FromFile(file.FullPath)));
+            blobs.Add((file.RelativePath, new Descriptor(file.MediaType, file.Digest, file.Size), UploadSource.FromFile(file.FullPath)));
 
         var sources = MountSources(target, options);
         int uploaded = 0, existed = 0, resumed = 0, mounted = 0;

@@ -19,7 +19,7 @@ public sealed class UploadService(
 {
     public async Task<UploadSession> StartAsync(string repository, CancellationToken ct)
     {
-        string id = Guid.NewGuid().ToString("N");
+        string id = BlobLayout.NewUploadId();
         await blobs.CreateUploadAsync(id, ct);
         // Stamped once its bytes' home exists: a slow object store must not make a session born idle.
         var now = time.GetUtcNow();
@@ -213,16 +213,7 @@ public sealed class UploadService(
         var hash = Digest.CreateHash(algorithm);
         await using var stored = await blobs.OpenUploadAsync(id, ct);
         if (stored is null) return hash;
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
-        try
-        {
-            int read;
-            while ((read = await stored.ReadAsync(buffer, ct)) > 0) hash.AppendData(buffer, 0, read);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
+        await BlobCopy.HashAsync(stored, hash, ct);
         return hash;
     }
 

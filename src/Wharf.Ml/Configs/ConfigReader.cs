@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Wharf.Contracts.Models;
+using Wharf.Core;
 
 namespace Wharf.Ml.Configs;
 
@@ -94,14 +96,14 @@ public static class ConfigReader
     public static ModelMetadata FromOciAnnotations(Func<string, string?> get)
     {
         ArgumentNullException.ThrowIfNull(get);
-        string? licenses = get("org.opencontainers.image.licenses");
-        string? authors = get("org.opencontainers.image.authors");
+        string? licenses = get(AnnotationKeys.Licenses);
+        string? authors = get(AnnotationKeys.Authors);
         return new ModelMetadata
         {
-            Title = get("org.opencontainers.image.title"), Version = get("org.opencontainers.image.version"),
-            Description = get("org.opencontainers.image.description"), Vendor = get("org.opencontainers.image.vendor"),
+            Title = get(AnnotationKeys.Title), Version = get(AnnotationKeys.Version),
+            Description = get(AnnotationKeys.Description), Vendor = get(AnnotationKeys.Vendor),
             Licenses = licenses is null ? null : [licenses], Authors = authors is null ? null : [authors],
-            Created = get("org.opencontainers.image.created"),
+            Created = get(AnnotationKeys.Created),
         };
     }
 

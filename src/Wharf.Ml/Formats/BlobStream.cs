@@ -1,10 +1,10 @@
 namespace Wharf.Ml.Formats;
 
 /// <summary>
-/// A read-only, seekable stream over a <see cref="BlobSource"/>, so a tar reader can walk entry headers and seek
+/// A read-only, seekable stream over a <see cref="RangeSource"/>, so a tar reader can walk entry headers and seek
 /// past entry data instead of reading it. Reads go through a small window.
 /// </summary>
-internal sealed class BlobStream(BlobSource source) : Stream
+internal sealed class BlobStream(RangeSource source) : Stream
 {
     private const int Window = 16 * 1024;
     private long _position;

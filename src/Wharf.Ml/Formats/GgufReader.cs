@@ -27,7 +27,7 @@ public static class GgufReader
     private const int MaxKeptStringBytes = 64 * 1024;
     private const int MaxDimensions = 8;
 
-    public static async Task<ReadResult<GgufInfo>> ReadAsync(BlobSource source, CancellationToken ct)
+    public static async Task<ReadResult<GgufInfo>> ReadAsync(RangeSource source, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(source);
         var cursor = new Cursor(source, Math.Min(source.Length, MaxHeaderBytes));
@@ -157,7 +157,7 @@ public static class GgufReader
     private sealed class GgufException(string message) : Exception(message);
 
     /// <summary>A forward cursor over the header through a window of at most 64 KiB at a time.</summary>
-    private sealed class Cursor(BlobSource source, long limit)
+    private sealed class Cursor(RangeSource source, long limit)
     {
         private const int Window = 64 * 1024;
         private long _position;

@@ -28,7 +28,7 @@ public static class SafetensorsReader
         ["U64"] = 8, ["I64"] = 8, ["F64"] = 8,
     };
 
-    public static async Task<ReadResult<SafetensorsInfo>> ReadAsync(BlobSource source, CancellationToken ct)
+    public static async Task<ReadResult<SafetensorsInfo>> ReadAsync(RangeSource source, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (await source.ReadExactlyAsync(0, 8, ct) is not { } prefix)

@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace Wharf.Ml.Formats;
 
 /// <summary>A regular file inside a tar layer, with a source over just its bytes.</summary>
-internal sealed record TarFile(string Path, long Size, BlobSource Content);
+internal sealed record TarFile(string Path, long Size, RangeSource Content);
 
 /// <summary>
 /// Lists the regular files of a tar layer. An uncompressed tar is walked by range: only the 512-byte headers are
@@ -16,7 +16,7 @@ internal static class TarWalker
     public const int MaxEntries = 10_000;
     public const long GzipBudget = 256L * 1024 * 1024;
 
-    public static async Task<string?> WalkAsync(BlobSource layer, string? compression, Func<TarFile, Task> visit, CancellationToken ct)
+    public static async Task<string?> WalkAsync(RangeSource layer, string? compression, Func<TarFile, Task> visit, CancellationToken ct)
     {
         if (compression == "zstd") return "zstd layers are not inspected";
         BlobStream? seekable = compression is null ? new BlobStream(layer) : null;
@@ -32,7 +32,7 @@ internal static class TarWalker
                 string path = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
                 var content = seekable is not null
                     ? layer.Slice(entry.DataOffset, entry.Length)
-                    : BlobSource.Forward(entry.DataStream ?? Stream.Null, entry.Length);
+                    : RangeSource.Forward(entry.DataStream ?? Stream.Null, entry.Length);
                 await visit(new TarFile(path, entry.Length, content));
             }
             return $"listing stopped after {MaxEntries} entries";

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Wharf.Contracts.Api;
+using Wharf.Contracts.Models;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Ml;

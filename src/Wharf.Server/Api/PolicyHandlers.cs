@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Wharf.Contracts.Api;
 using Wharf.Core.Policy;
 
 namespace Wharf.Server.Api;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Wharf.Contracts.Api;
 using Wharf.Core;
 using Wharf.Core.Policy;
 

@@ -5,9 +5,9 @@ namespace Wharf.Ml.Tests.Formats;
 
 public sealed class GgufReaderTests
 {
-    private static async Task<(ReadResult<GgufInfo> Result, BlobSource Source)> Read(byte[] file)
+    private static async Task<(ReadResult<GgufInfo> Result, RangeSource Source)> Read(byte[] file)
     {
-        var source = BlobSource.FromBytes(file);
+        var source = RangeSource.FromBytes(file);
         return (await GgufReader.ReadAsync(source, CancellationToken.None), source);
     }
 

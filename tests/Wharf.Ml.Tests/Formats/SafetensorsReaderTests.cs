@@ -5,9 +5,9 @@ namespace Wharf.Ml.Tests.Formats;
 
 public sealed class SafetensorsReaderTests
 {
-    private static Task<ReadResult<SafetensorsInfo>> Read(byte[] file, out BlobSource source)
+    private static Task<ReadResult<SafetensorsInfo>> Read(byte[] file, out RangeSource source)
     {
-        source = BlobSource.FromBytes(file);
+        source = RangeSource.FromBytes(file);
         return SafetensorsReader.ReadAsync(source, CancellationToken.None);
     }
 

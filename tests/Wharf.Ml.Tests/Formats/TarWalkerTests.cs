@@ -29,7 +29,7 @@ public sealed class TarWalkerTests
         string longPath = "models/" + new string('d', 120) + "/model.safetensors";
         var layer = Tar(gzip, ("README.md", "# hi"u8.ToArray()), (longPath, weights));
         var found = new List<(string, long, long)>();
-        var source = BlobSource.FromBytes(layer);
+        var source = RangeSource.FromBytes(layer);
         string? error = await TarWalker.WalkAsync(source, gzip ? "gzip" : null, async f =>
         {
             long parameters = 0;
@@ -49,7 +49,7 @@ public sealed class TarWalkerTests
     [Fact]
     public async Task A_garbage_tar_is_an_error_not_an_exception()
     {
-        var error = await TarWalker.WalkAsync(BlobSource.FromBytes(Enumerable.Repeat((byte)7, 1024).ToArray()), null, _ => Task.CompletedTask, CancellationToken.None);
+        var error = await TarWalker.WalkAsync(RangeSource.FromBytes(Enumerable.Repeat((byte)7, 1024).ToArray()), null, _ => Task.CompletedTask, CancellationToken.None);
         Assert.NotNull(error);
     }
 }

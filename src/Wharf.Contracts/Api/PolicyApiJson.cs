@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Wharf.Core.Policy;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Contracts.Api;
 
 /// <summary>GET/PUT policy answer: the scope's own policy and, for a repository, the one in force.</summary>
 public sealed record PolicyResponse(string Scope, string Name, VersioningPolicy Policy, VersioningPolicy? Effective);

@@ -1,15 +1,15 @@
 namespace Wharf.Client.Transfer;
 
 /// <summary>Where an upload's bytes come from: opened again at any offset, so a failed chunk can be resent.</summary>
-public abstract class BlobSource
+public abstract class UploadSource
 {
     public abstract Stream OpenAt(long offset);
 
-    public static BlobSource FromFile(string path) => new FileSource(path);
+    public static UploadSource FromFile(string path) => new FileSource(path);
 
-    public static BlobSource FromBytes(ReadOnlyMemory<byte> bytes) => new BytesSource(bytes);
+    public static UploadSource FromBytes(ReadOnlyMemory<byte> bytes) => new BytesSource(bytes);
 
-    private sealed class FileSource(string path) : BlobSource
+    private sealed class FileSource(string path) : UploadSource
     {
         public override Stream OpenAt(long offset)
         {
@@ -19,7 +19,7 @@ public abstract class BlobSource
         }
     }
 
-    private sealed class BytesSource(ReadOnlyMemory<byte> bytes) : BlobSource
+    private sealed class BytesSource(ReadOnlyMemory<byte> bytes) : UploadSource
     {
         public override Stream OpenAt(long offset) => new MemoryStream(bytes[(int)offset..].ToArray(), writable: false);
     }

@@ -9,7 +9,7 @@ public delegate Task<ReadOnlyMemory<byte>> RangeRead(long offset, int count, Can
 /// Bytes the readers can ask for by range, so a header reader touches only the bytes it needs and never the whole
 /// blob. <see cref="Length"/> is the true size, which every declared length or offset is checked against.
 /// </summary>
-public sealed class BlobSource(long length, RangeRead read)
+public sealed class RangeSource(long length, RangeRead read)
 {
     public long Length { get; } = length;
 
@@ -35,20 +35,20 @@ public sealed class BlobSource(long length, RangeRead read)
     }
 
     /// <summary>A window of this source: offsets in the slice start at <paramref name="offset"/> here.</summary>
-    public BlobSource Slice(long offset, long length)
+    public RangeSource Slice(long offset, long length)
     {
         if (offset < 0 || length < 0 || offset > Length - length) throw new ArgumentOutOfRangeException(nameof(offset));
-        return new BlobSource(length, (o, c, ct) => ReadAsync(offset + o, c, ct));
+        return new RangeSource(length, (o, c, ct) => ReadAsync(offset + o, c, ct));
     }
 
-    public static BlobSource FromBytes(ReadOnlyMemory<byte> bytes) =>
+    public static RangeSource FromBytes(ReadOnlyMemory<byte> bytes) =>
         new(bytes.Length, (o, c, _) => Task.FromResult(bytes.Slice((int)o, (int)Math.Min(c, bytes.Length - o))));
 
     /// <summary>Range reads over a stored blob: each read opens the blob at the offset and reads just that much.</summary>
-    public static BlobSource FromBlob(BlobContent content)
+    public static RangeSource FromBlob(BlobContent content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        return new BlobSource(content.Length, async (offset, count, ct) =>
+        return new RangeSource(content.Length, async (offset, count, ct) =>
         {
             await using var stream = await content.OpenRange(offset, count, ct);
             var buffer = new byte[count];
@@ -67,10 +67,10 @@ public sealed class BlobSource(long length, RangeRead read)
     /// A forward-only source over a stream that cannot seek (a decompressing one): reads at increasing offsets
     /// skip the bytes in between; a read before the current position is refused.
     /// </summary>
-    public static BlobSource Forward(Stream stream, long length)
+    public static RangeSource Forward(Stream stream, long length)
     {
         long position = 0;
-        return new BlobSource(length, async (offset, count, ct) =>
+        return new RangeSource(length, async (offset, count, ct) =>
         {
             if (offset < position) throw new InvalidDataException("a compressed layer can only be read forward");
             var skip = new byte[8192];

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
-using Wharf.Ml;
+using Wharf.Contracts.Models;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Contracts.Api;
 
 public sealed record ApiErrorItem(string Code, string Message);
 
@@ -49,4 +49,4 @@ public sealed record VersionDiff(string Repository, DiffSide From, DiffSide To, 
 [JsonSerializable(typeof(TagList))]
 [JsonSerializable(typeof(TagHistory))]
 [JsonSerializable(typeof(VersionDiff))]
-internal sealed partial class ModelsJson : JsonSerializerContext;
+public sealed partial class ModelsJson : JsonSerializerContext;
