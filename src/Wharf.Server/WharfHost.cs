@@ -67,6 +67,7 @@ public static class WharfHost
         services.AddModelCatalog(config);
 
         var app = builder.Build();
+        app.UseEdgeErrors();
         app.UseTrustedProxies(settings.TrustedProxies);
         app.MapHealth();
         app.MapWharfAuth();
