@@ -19,8 +19,11 @@ internal static class CliRun
         }
         catch (RegistryException e)
         {
-            string hint = e.Status == HttpStatusCode.Unauthorized
-                ? " (give credentials with --username/--password, WHARF_USERNAME/WHARF_PASSWORD, or log in with another container tool)" : "";
+            string hint = e.IsPermissionDenied
+                ? " (you lack permission: the registry knows who you are, but your roles do not allow this here; "
+                    + "a namespace admin can grant one with `wharf namespace grant NAMESPACE USER writer`, or `wharf login HOST` as a user who has it)"
+                : e.Status == HttpStatusCode.Unauthorized
+                ? " (log in with `wharf login HOST`, give --username/--password or WHARF_USERNAME/WHARF_PASSWORD, or log in with another container tool)" : "";
             return Fail(e.Message + hint);
         }
         catch (OperationCanceledException)
