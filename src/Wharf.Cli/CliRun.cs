@@ -11,6 +11,8 @@ internal static class CliRun
     public const int Usage = 2;
     public const int Cancelled = 130;
 
+    public const string ResumeHint = "interrupted; run the same command again to resume (upload sessions and partial files are kept)";
+
     public static async Task<int> GuardAsync(Func<Task<int>> body)
     {
         try
@@ -30,7 +32,8 @@ internal static class CliRun
         {
             // Ctrl+C: open upload sessions stay in the journal and partial downloads on disk, so running the same
             // command again resumes.
-            Console.Error.WriteLine("cancelled; run the same command again to resume");
+            ConsoleProgress.RestoreTerminal();
+            if (!ConsoleProgress.InterruptReported) Console.Error.WriteLine(ResumeHint);
             return Cancelled;
         }
         catch (UnsafeArtifactException e)
