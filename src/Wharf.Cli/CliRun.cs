@@ -11,6 +11,8 @@ internal static class CliRun
     public const int Usage = 2;
     public const int Cancelled = 130;
 
+    public const string ResumeHint = "interrupted; run the same command again to resume (upload sessions and partial files are kept)";
+
     public static async Task<int> GuardAsync(Func<Task<int>> body)
     {
         try
@@ -19,15 +21,19 @@ internal static class CliRun
         }
         catch (RegistryException e)
         {
-            string hint = e.Status == HttpStatusCode.Unauthorized
-                ? " (give credentials with --username/--password, WHARF_USERNAME/WHARF_PASSWORD, or log in with another container tool)" : "";
+            string hint = e.IsPermissionDenied
+                ? " (you lack permission: the registry knows who you are, but your roles do not allow this here; "
+                    + "a namespace admin can grant one with `wharf namespace grant NAMESPACE USER writer`, or `wharf login HOST` as a user who has it)"
+                : e.Status == HttpStatusCode.Unauthorized
+                ? " (log in with `wharf login HOST`, give --username/--password or WHARF_USERNAME/WHARF_PASSWORD, or log in with another container tool)" : "";
             return Fail(e.Message + hint);
         }
         catch (OperationCanceledException)
         {
             // Ctrl+C: open upload sessions stay in the journal and partial downloads on disk, so running the same
             // command again resumes.
-            Console.Error.WriteLine("cancelled; run the same command again to resume");
+            ConsoleProgress.RestoreTerminal();
+            if (!ConsoleProgress.InterruptReported) Console.Error.WriteLine(ResumeHint);
             return Cancelled;
         }
         catch (UnsafeArtifactException e)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Wharf.Cli;
+using Wharf.Cli.Serve;
 
 var root = new RootCommand("Wharf: an OCI registry for machine-learning models and the containers that serve them.");
 root.Subcommands.Add(ServeCommand.Create());

@@ -15,9 +15,10 @@ internal static class PullCommand
         var parallel = new Option<int>("--parallel") { Description = "Files downloaded at once", DefaultValueFactory = _ => 4 };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress output" };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var force = new Option<bool>("--force") { Description = "Replace files in DIR whose bytes differ from the artifact's (edited locally, another version)" };
         var command = new Command("pull", "Pull a model artifact into a directory (every path checked, every digest verified)")
         {
-            reference, directory, parallel, quiet, json,
+            reference, directory, parallel, quiet, json, force,
         };
         flags.AddTo(command);
         command.SetAction((result, ct) => CliRun.GuardAsync(async () =>
@@ -27,7 +28,7 @@ internal static class PullCommand
             using var client = flags.CreateClient(result, source.Registry);
             bool asJson = result.GetValue(json);
             var pulled = await ConsoleProgress.RunAsync(result.GetValue(quiet) || asJson, progress =>
-                new ModelPackPuller(client, progress, Math.Clamp(result.GetValue(parallel), 1, 32)).PullAsync(source, target, ct));
+                new ModelPackPuller(client, progress, Math.Clamp(result.GetValue(parallel), 1, 32), result.GetValue(force)).PullAsync(source, target, ct));
             if (asJson)
             {
                 Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>

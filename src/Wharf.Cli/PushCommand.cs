@@ -46,6 +46,12 @@ internal static class PushCommand
         command.SetAction((result, ct) => CliRun.GuardAsync(async () =>
         {
             var target = CliRun.ParseReference(result.GetValue(reference)!);
+            if (target.Tag is null && target.Digest is null)
+            {
+                // As docker does: a push names something, never leaves an untagged manifest nobody can find.
+                target = target with { Tag = "latest" };
+                Console.Error.WriteLine($"no tag given: pushing {target.Registry}/{target.Repository}:latest");
+            }
             var options = new ModelPackOptions
             {
                 Name = result.GetValue(name),

@@ -13,6 +13,16 @@ public sealed class RegistryException(HttpStatusCode status, string? code, strin
 
     private const int MaxErrorBody = 64 * 1024;
 
+    /// <summary>The code given to a 401 whose challenge says <c>error="insufficient_scope"</c> to credentials it was sent.</summary>
+    public const string InsufficientScope = "INSUFFICIENT_SCOPE";
+
+    /// <summary>
+    /// The registry knows the caller and refuses the access asked for (no role for it), as opposed to a policy's
+    /// refusal (also 403 DENIED, with the policy's own message) or a missing login (401).
+    /// </summary>
+    public bool IsPermissionDenied => Code == InsufficientScope
+        || (Status == HttpStatusCode.Forbidden && Message.Contains("requested access to the resource is denied", StringComparison.Ordinal));
+
     /// <summary>Builds the exception from an error response, reading at most 64 KiB of its body.</summary>
     public static async Task<RegistryException> FromResponseAsync(HttpResponseMessage response, string what, CancellationToken ct)
     {
@@ -47,6 +57,11 @@ public sealed class RegistryException(HttpStatusCode status, string? code, strin
         {
             // The body could not be read; the status alone has to do.
         }
+        // A 401 to a request that carried credentials, whose challenge says insufficient_scope, is not "log in":
+        // the registry knows who asks and refuses what was asked (the Docker token spec's way of saying 403).
+        if (response.StatusCode == HttpStatusCode.Unauthorized && response.RequestMessage?.Headers.Authorization is not null
+            && response.Headers.WwwAuthenticate.Any(h => h.ToString().Contains("error=\"insufficient_scope\"", StringComparison.Ordinal)))
+            code = InsufficientScope;
         string statusText = $"{(int)response.StatusCode} {response.ReasonPhrase}";
         string message = $"{what}: {statusText}" + (code is null ? "" : $" {code}") + (string.IsNullOrEmpty(detail) ? "" : $": {detail}");
         return new RegistryException(response.StatusCode, code, message);

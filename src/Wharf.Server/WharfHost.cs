@@ -60,6 +60,7 @@ public static class WharfHost
         services.AddModelCatalog(config);
 
         var app = builder.Build();
+        app.UseEdgeErrors();
         app.UseTrustedProxies(settings.TrustedProxies);
         app.MapHealth();
         app.MapWharfAuth();

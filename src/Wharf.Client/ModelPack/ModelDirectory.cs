@@ -14,31 +14,46 @@ public static class ModelDirectory
     /// <summary>
     /// Regular files under <paramref name="root"/>, sorted by relative path (ordinal), so the same tree always
     /// gives the same layer order. Hidden entries (name starting with '.') and symbolic links are left out: a link
-    /// could point outside the directory, and hidden files are tool state (.git, .cache), not the model.
+    /// could point outside the directory, and hidden files are tool state (.git, .cache), not the model. The one
+    /// kind of link that is followed is a Hugging Face cache snapshot's (snapshots/REV/FILE → ../../blobs/HASH):
+    /// its real files are those blobs, and the link cannot lead anywhere else. A Git LFS pointer is refused: its
+    /// bytes are a stand-in, and pushing them would publish a model without weights.
     /// </summary>
     public static IReadOnlyList<ModelFile> Scan(string root)
     {
         var full = Path.GetFullPath(root);
+        if (File.Exists(full)) throw new IOException($"'{root}' is a file, not a directory: give the model directory that holds it");
         if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"model directory '{root}' does not exist");
         var files = new List<ModelFile>();
-        Walk(new DirectoryInfo(full), "", files);
+        string? cacheBlobs = Path.GetDirectoryName(Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar))) is { } repo
+            && Path.GetFileName(Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar))) == "snapshots"
+            ? Path.Combine(repo, "blobs") + Path.DirectorySeparatorChar : null;
+        Walk(new DirectoryInfo(full), "", files, cacheBlobs);
         files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
         if (files.Count == 0) throw new InvalidOperationException($"model directory '{root}' has no files to push");
         return files;
     }
 
-    private static void Walk(DirectoryInfo directory, string prefix, List<ModelFile> files)
+    private static void Walk(DirectoryInfo directory, string prefix, List<ModelFile> files, string? cacheBlobs)
     {
         foreach (var entry in directory.EnumerateFileSystemInfos())
         {
-            if (entry.Name.StartsWith('.') || entry.LinkTarget is not null) continue;
+            if (entry.Name.StartsWith('.')) continue;
             string relative = prefix + entry.Name;
-            switch (entry)
+            var real = entry;
+            if (entry.LinkTarget is not null)
+            {
+                if (entry is not FileInfo || cacheBlobs is null || entry.ResolveLinkTarget(returnFinalTarget: true) is not FileInfo { Exists: true } target
+                    || !target.FullName.StartsWith(cacheBlobs, StringComparison.Ordinal)) continue;
+                real = target;
+            }
+            switch (real)
             {
                 case DirectoryInfo sub:
-                    Walk(sub, relative + "/", files);
+                    Walk(sub, relative + "/", files, cacheBlobs);
                     break;
                 case FileInfo file:
+                    if (GitLfsPointer.Is(file)) throw new IOException($"{relative} is a Git LFS pointer, not the file itself; run git lfs pull in the model's repository first");
                     files.Add(new ModelFile(relative, file.FullName, file.Length, LayerKinds.MediaTypeFor(relative)));
                     break;
             }

@@ -12,9 +12,10 @@ public sealed class UnsafeArtifactException(string message) : Exception(message)
 /// <c>wharf pull REF DIR</c>: rebuilds a model directory from a ModelPack (or any artifact whose layers carry
 /// <c>org.cncf.model.filepath</c> or <c>org.opencontainers.image.title</c>). Every path is checked before any
 /// byte is written; every file is verified against its digest; files already there and correct are kept, and a
-/// partial download from an interrupted pull is resumed.
+/// partial download from an interrupted pull is resumed. A file there with other bytes (edited locally, or another
+/// version) is replaced only when <paramref name="overwrite"/> says so, and one pull at a time writes a directory.
 /// </summary>
-public sealed class ModelPackPuller(OciClient client, ITransferProgress progress, int parallelism = 4)
+public sealed class ModelPackPuller(OciClient client, ITransferProgress progress, int parallelism = 4, bool overwrite = false)
 {
     public async Task<PullResult> PullAsync(ImageReference source, string directory, CancellationToken ct = default)
     {
@@ -25,6 +26,21 @@ public sealed class ModelPackPuller(OciClient client, ITransferProgress progress
 
         var plan = Plan(manifest.Parsed.Layers, directory);
         Directory.CreateDirectory(directory);
+        using var held = PullLock.Acquire(directory);
+        // Checked once, before any byte is written; the files found correct here are not hashed again below.
+        var verified = new HashSet<string>(StringComparer.Ordinal);
+        if (!overwrite)
+        {
+            var differing = new List<string>();
+            foreach (var item in plan.Where(p => File.Exists(p.Path)))
+            {
+                if (await IsPresentAsync(item.Path, item.Layer, ct)) verified.Add(item.Path);
+                else differing.Add(item.Relative);
+            }
+            if (differing.Count > 0)
+                throw new UnsafeArtifactException($"refusing to overwrite {differing.Count} file(s) in {directory} that differ from {source}: "
+                    + string.Join(", ", differing.Take(5)) + (differing.Count > 5 ? ", …" : "") + " (edited locally?); give --force to replace them");
+        }
         int downloaded = 0, present = 0;
         long received = 0;
         await Parallel.ForEachAsync(plan.OrderByDescending(p => p.Layer.Size), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
@@ -34,7 +50,7 @@ public sealed class ModelPackPuller(OciClient client, ITransferProgress progress
                 Directory.CreateDirectory(Path.GetDirectoryName(item.Path)!);
                 // Checked again now that directories exist: a link could have appeared in between.
                 if (SafePaths.Resolve(directory, item.Relative).Problem is { } problem) throw new UnsafeArtifactException(problem);
-                if (await IsPresentAsync(item.Path, item.Layer, token))
+                if (verified.Contains(item.Path) || (overwrite && await IsPresentAsync(item.Path, item.Layer, token)))
                 {
                     Interlocked.Increment(ref present);
                     bar.Advance(item.Layer.Size);

@@ -25,7 +25,7 @@ public sealed class ModelPackPusher(OciClient client, ITransferProgress progress
         if (problems.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, problems));
 
         var files = ModelDirectory.Scan(directory);
-        var hashing = progress.Start("hashing files", files.Sum(f => f.Size));
+        var hashing = progress.StartPass("hashing files", files.Sum(f => f.Size));
         files = await ModelDirectory.HashAsync(files, Math.Max(1, parallelism / 2), (_, n) => hashing.Advance(n), ct);
         hashing.Complete("hashed");
 

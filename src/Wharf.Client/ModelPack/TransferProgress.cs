@@ -6,6 +6,12 @@ public interface ITransferProgress
     /// <summary>A file (or blob) starts; the handle takes byte counts for it.</summary>
     IFileProgress Start(string name, long size);
 
+    /// <summary>
+    /// A pass over bytes that are then transferred too (hashing before a push): shown, but not counted in a total,
+    /// so the total counts each byte once.
+    /// </summary>
+    IFileProgress StartPass(string name, long size) => Start(name, size);
+
     /// <summary>A line of news ("resuming X at 12 MiB"), shown above the bars.</summary>
     void Note(string message);
 }

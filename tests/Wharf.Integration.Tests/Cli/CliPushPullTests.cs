@@ -85,7 +85,7 @@ public sealed class CliPushPullTests(ServerFixture fixture, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task A_pull_into_a_directory_that_already_has_the_files_downloads_nothing_and_repairs_a_damaged_one()
+    public async Task A_pull_into_a_directory_that_already_has_the_files_downloads_nothing_and_replaces_an_edited_one_only_with_force()
     {
         using var dir = new TempDir();
         using var cli = new WharfCli(Output);
@@ -99,8 +99,14 @@ public sealed class CliPushPullTests(ServerFixture fixture, ITestOutputHelper ou
         Assert.Equal(0, again["downloaded"]!.GetValue<int>());
         Assert.Equal(0L, again["bytesReceived"]!.GetValue<long>());
 
-        File.WriteAllText(Path.Combine(copy, "tokenizer.json"), "tampered");
-        var repaired = await cli.JsonAsync("pull", reference, copy, "--json");
+        File.WriteAllText(Path.Combine(copy, "tokenizer.json"), "edited here");
+        var refused = await cli.TryRunAsync("pull", reference, copy);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"refusing to overwrite 1 file(s) in {copy} that differ from {reference}: tokenizer.json (edited locally?); give --force",
+            refused.StdErr, StringComparison.Ordinal);
+        Assert.Equal("edited here", File.ReadAllText(Path.Combine(copy, "tokenizer.json")));
+
+        var repaired = await cli.JsonAsync("pull", reference, copy, "--json", "--force");
         Assert.Equal(1, repaired["downloaded"]!.GetValue<int>());
         Assert.Equal(ModelDirs.Snapshot(model), ModelDirs.Snapshot(copy));
     }

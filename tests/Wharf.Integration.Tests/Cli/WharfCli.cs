@@ -43,8 +43,17 @@ public sealed class WharfCli : IDisposable
         return result;
     }
 
-    public Task<CommandResult> TryRunAsync(params string[] args) =>
-        _command.TryRunAsync(TimeSpan.FromMinutes(5), WharfBinary.DotNetHost, [WharfBinary.DllPath, .. args]);
+    public Task<CommandResult> TryRunAsync(params string[] args) => TryRunAsync(TimeSpan.FromMinutes(5), args);
+
+    public Task<CommandResult> TryRunAsync(TimeSpan timeout, params string[] args) =>
+        _command.TryRunAsync(timeout, WharfBinary.DotNetHost, [WharfBinary.DllPath, .. args]);
+
+    /// <summary>Written to the next run's standard input (then cleared), e.g. a password.</summary>
+    public string? StandardInput
+    {
+        get => _command.StandardInput;
+        set => _command.StandardInput = value;
+    }
 
     /// <summary>Runs with <c>--json</c> (the caller adds it) and parses stdout.</summary>
     public async Task<JsonNode> JsonAsync(params string[] args)

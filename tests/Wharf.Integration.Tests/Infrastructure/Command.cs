@@ -18,6 +18,9 @@ public sealed class Command(ITestOutputHelper output)
     /// <summary>Written to the next command's standard input (then cleared); by default its input is empty.</summary>
     public string? StandardInput { get; set; }
 
+    /// <summary>Where the commands run; null: the test's own working directory.</summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>Runs and asserts exit code 0.</summary>
     public async Task<CommandResult> RunAsync(string file, params string[] args) => await RunAsync(TimeSpan.FromMinutes(3), file, args);
 
@@ -37,6 +40,7 @@ public sealed class Command(ITestOutputHelper output)
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = WorkingDirectory ?? "",
         };
         foreach (string arg in args) info.ArgumentList.Add(arg);
         foreach (var (key, value) in Environment) info.Environment[key] = value;
