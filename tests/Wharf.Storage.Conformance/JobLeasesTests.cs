@@ -6,14 +6,14 @@ namespace Wharf.Storage.Conformance;
 
 public sealed class SqliteJobLeasesTests : JobLeasesConformance
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "wharf-leases-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new("wharf-leases");
     private readonly List<SqliteMetadataStore> _stores = [];
 
     protected override Task CreateDatabaseAsync() => Task.CompletedTask;
 
     protected override async Task<IJobLeases> OpenReplicaAsync()
     {
-        var store = new SqliteMetadataStore(Path.Combine(_directory, "wharf.db"), Clock);
+        var store = new SqliteMetadataStore(Path.Combine(_directory.Path, "wharf.db"), Clock);
         _stores.Add(store);
         await store.MigrateAsync(Ct);
         return store;
@@ -22,7 +22,7 @@ public sealed class SqliteJobLeasesTests : JobLeasesConformance
     protected override Task DisposeDatabaseAsync()
     {
         foreach (var store in _stores) store.Dispose();
-        if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+        _directory.Dispose();
         return Task.CompletedTask;
     }
 }

@@ -5,18 +5,18 @@ namespace Wharf.Storage.Conformance;
 
 public sealed class SqliteAccessStoreTests : AccessStoreConformance
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "wharf-sqlite-access-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new("wharf-sqlite-access");
 
     protected override async Task<IAccessStore> CreateStoreAsync()
     {
-        var path = Path.Combine(_directory, "wharf.db");
+        var path = Path.Combine(_directory.Path, "wharf.db");
         using (var metadata = new SqliteMetadataStore(path)) await metadata.MigrateAsync(Ct);
         return new SqliteAccessStore(path);
     }
 
     protected override Task DisposeStoreAsync()
     {
-        if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+        _directory.Dispose();
         return Task.CompletedTask;
     }
 }

@@ -6,10 +6,10 @@ namespace Wharf.Storage.Conformance;
 
 public sealed class SqliteMetadataStoreTests : MetadataStoreConformance
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "wharf-sqlite-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new("wharf-sqlite");
     private SqliteMetadataStore? _store;
 
-    private string DatabasePath => Path.Combine(_directory, "wharf.db");
+    private string DatabasePath => Path.Combine(_directory.Path, "wharf.db");
 
     protected override Task<IMetadataStore> CreateStoreAsync() =>
         Task.FromResult<IMetadataStore>(_store = new SqliteMetadataStore(DatabasePath));
@@ -17,7 +17,7 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreConformance
     protected override Task DisposeStoreAsync()
     {
         _store?.Dispose();
-        if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+        _directory.Dispose();
         return Task.CompletedTask;
     }
 

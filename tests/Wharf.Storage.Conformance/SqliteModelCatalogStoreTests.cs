@@ -7,10 +7,10 @@ namespace Wharf.Storage.Conformance;
 
 public sealed class SqliteModelCatalogStoreTests : ModelCatalogStoreConformance
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "wharf-catalog-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _directory = new("wharf-catalog");
     private SqliteMetadataStore? _metadata;
 
-    private string DatabasePath => Path.Combine(_directory, "wharf.db");
+    private string DatabasePath => Path.Combine(_directory.Path, "wharf.db");
 
     protected override async Task ExecuteSqlAsync(string sql)
     {
@@ -31,7 +31,7 @@ public sealed class SqliteModelCatalogStoreTests : ModelCatalogStoreConformance
     protected override Task DisposeStoresAsync()
     {
         _metadata?.Dispose();
-        if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+        _directory.Dispose();
         return Task.CompletedTask;
     }
 }

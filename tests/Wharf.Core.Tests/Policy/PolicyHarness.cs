@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Wharf.Core.Policy;
 using Wharf.Core.Registry;
 using Wharf.Metadata.Sqlite;
@@ -7,29 +8,21 @@ using Wharf.Storage.FileSystem;
 
 namespace Wharf.Core.Tests.Policy;
 
-/// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = start;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
 /// <summary>
 /// The registry rules with versioning policy, over the real default stores (filesystem + SQLite) in a temp
-/// directory, on a <see cref="ManualTime"/> clock.
+/// directory, on a clock the test moves by hand.
 /// </summary>
 public abstract class PolicyHarness : IAsyncLifetime
 {
     protected const string Repo = "team/model";
     protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "wharf-policy-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _root = new("wharf-policy");
     private SqliteMetadataStore? _sqlite;
 
     protected static CancellationToken Ct => CancellationToken.None;
 
-    internal ManualTime Time { get; } = new(T0);
+    internal FakeTimeProvider Time { get; } = new(T0);
 
     protected IMetadataStore Metadata => _sqlite!;
     protected IPolicyStore Store => _sqlite!;
@@ -41,8 +34,8 @@ public abstract class PolicyHarness : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var blobs = new FileSystemBlobStore(_root);
-        _sqlite = new SqliteMetadataStore(Path.Combine(_root, "wharf.db"), Time);
+        var blobs = new FileSystemBlobStore(_root.Path);
+        _sqlite = new SqliteMetadataStore(Path.Combine(_root.Path, "wharf.db"), Time);
         await _sqlite.MigrateAsync(Ct);
         var limits = new RegistryLimits();
         Uploads = new UploadService(blobs, Metadata, new UploadHashes(), new UploadLeases(_sqlite, Time), limits, Time);
@@ -55,7 +48,7 @@ public abstract class PolicyHarness : IAsyncLifetime
     public Task DisposeAsync()
     {
         _sqlite?.Dispose();
-        Directory.Delete(_root, recursive: true);
+        _root.Dispose();
         return Task.CompletedTask;
     }
 

@@ -11,7 +11,7 @@ namespace Wharf.Core.Tests.Registry;
 /// </summary>
 public abstract class RegistryHarness : IAsyncLifetime
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "wharf-registry-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _root = new("wharf-registry");
     private SqliteMetadataStore? _sqlite;
 
     protected static CancellationToken Ct => CancellationToken.None;
@@ -31,8 +31,8 @@ public abstract class RegistryHarness : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Blobs = new FileSystemBlobStore(_root);
-        _sqlite = new SqliteMetadataStore(Path.Combine(_root, "wharf.db"));
+        Blobs = new FileSystemBlobStore(_root.Path);
+        _sqlite = new SqliteMetadataStore(Path.Combine(_root.Path, "wharf.db"));
         await _sqlite.MigrateAsync(Ct);
         Uploads = new UploadService(Blobs, Metadata, Hashes, new UploadLeases(_sqlite, TimeProvider.System), Limits, TimeProvider.System);
         Manifests = new ManifestService(Metadata, Limits, TimeProvider.System);
@@ -41,7 +41,7 @@ public abstract class RegistryHarness : IAsyncLifetime
     public Task DisposeAsync()
     {
         _sqlite?.Dispose();
-        Directory.Delete(_root, recursive: true);
+        _root.Dispose();
         return Task.CompletedTask;
     }
 
@@ -61,9 +61,9 @@ public abstract class RegistryHarness : IAsyncLifetime
         return digest;
     }
 
-    protected string[] UploadFiles => Directory.GetFiles(Path.Combine(_root, BlobPaths.UploadsDirectory));
+    protected string[] UploadFiles => Directory.GetFiles(Path.Combine(_root.Path, BlobPaths.UploadsDirectory));
 
-    protected string[] BlobFiles => Directory.GetFiles(Path.Combine(_root, BlobPaths.BlobsDirectory), "*", SearchOption.AllDirectories);
+    protected string[] BlobFiles => Directory.GetFiles(Path.Combine(_root.Path, BlobPaths.BlobsDirectory), "*", SearchOption.AllDirectories);
 
     protected static void AssertError<T>(Result<T> result, OciErrorCode code)
     {

@@ -175,7 +175,7 @@ public sealed class SecuredServerTests(SecuredServerFixture fixture, ITestOutput
     [Fact]
     public async Task Wharf_login_checks_the_password_and_keeps_the_credentials_owner_only()
     {
-        using var dir = new TempDir("wharf-login");
+        using var dir = new TempDirectory("wharf-login");
         var file = Path.Combine(dir.Path, "conf", "credentials.json");
         var cli = new Command(output);
         cli.Environment["WHARF_CREDENTIALS"] = file;
