@@ -1,4 +1,3 @@
-using Wharf.Core;
 using Wharf.Storage.FileSystem;
 
 namespace Wharf.Core.Tests.Budgets;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Wharf.Integration.Tests.Clients;
 using Wharf.Integration.Tests.Infrastructure;
