@@ -26,7 +26,9 @@ public static class ManifestParser
         {
             doc = JsonDocument.Parse(content.ToArray(), new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false });
         }
-        catch (JsonException e)
+        // The duplicate-name check unescapes every property name, and an unpaired surrogate escape there
+        // ("\ud800") throws InvalidOperationException rather than JsonException (found by the fuzz tests).
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return Invalid($"manifest is not valid JSON: {e.Message}");
         }

@@ -31,8 +31,8 @@ public sealed class ModelPackTests
     [Fact]
     public async Task The_same_directory_packs_to_the_same_bytes_whatever_the_file_times_and_creation_order()
     {
-        using var a = new TempDir();
-        using var b = new TempDir();
+        using var a = new TempDirectory("wharf-ct");
+        using var b = new TempDirectory("wharf-ct");
         a.File("z.safetensors", [1, 2, 3]);
         a.File("config.json", "{\"architectures\":[\"BertModel\"],\"torch_dtype\":\"float16\"}"u8.ToArray());
         a.File("nested/README.md", "hi"u8.ToArray());
@@ -64,7 +64,7 @@ public sealed class ModelPackTests
     [Fact]
     public async Task Lineage_flags_become_org_wharf_annotations_and_collisions_are_refused()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-ct");
         dir.File("w.gguf", [9]);
         string dataset = Wharf.Core.Digest.Compute("d"u8).ToString();
         var options = new ModelPackOptions
@@ -102,7 +102,7 @@ public sealed class ModelPackTests
     [InlineData("a\nb")]
     public void Unsafe_paths_are_refused(string path)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-ct");
         var (resolved, problem) = SafePaths.Resolve(dir.Path, path);
         Assert.Null(resolved);
         Assert.NotNull(problem);
@@ -111,8 +111,8 @@ public sealed class ModelPackTests
     [Fact]
     public void A_path_through_a_symbolic_link_is_refused()
     {
-        using var dir = new TempDir();
-        using var outside = new TempDir();
+        using var dir = new TempDirectory("wharf-ct");
+        using var outside = new TempDirectory("wharf-ct");
         Directory.CreateSymbolicLink(Path.Combine(dir.Path, "link"), outside.Path);
         Assert.NotNull(SafePaths.Resolve(dir.Path, "link/file").Problem);
         Assert.Equal(Path.Combine(dir.Path, "a", "b.txt"), SafePaths.Resolve(dir.Path, "a/b.txt").Path);

@@ -56,7 +56,7 @@ public sealed class OciClientTests(LiveRegistry registry) : IClassFixture<LiveRe
     [Fact]
     public async Task An_upload_recorded_in_the_journal_by_an_earlier_run_resumes_where_the_session_stands()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-ct");
         using var client = registry.Client(new OciClientOptions { MonolithicLimit = 1, ChunkSize = 300_000 });
         string repo = LiveRegistry.NewRepo();
         var blob = Blob(900_000);
@@ -86,7 +86,7 @@ public sealed class OciClientTests(LiveRegistry registry) : IClassFixture<LiveRe
     [Fact]
     public async Task Downloads_resume_from_a_partial_file_and_refuse_corrupted_bytes()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-ct");
         using var client = registry.Client();
         string repo = LiveRegistry.NewRepo();
         var blob = Blob(500_000);

@@ -13,7 +13,7 @@ public sealed class PullerTests(LiveRegistry registry) : IClassFixture<LiveRegis
     [InlineData("application/vnd.oci.image.layer.v1.tar+zstd")]
     public async Task An_archived_layer_is_refused_before_anything_is_written(string mediaType)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-ct");
         using var client = registry.Client();
         string repo = LiveRegistry.NewRepo("pull");
         byte[] empty = "{}"u8.ToArray();

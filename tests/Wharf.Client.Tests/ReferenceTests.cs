@@ -63,7 +63,7 @@ public sealed class ReferenceTests
     [Fact]
     public void Reads_credentials_from_docker_and_containers_auth_files_by_host()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-ct");
         string docker = dir.File("config.json", System.Text.Encoding.UTF8.GetBytes(
             "{\"auths\":{\"https://registry.example.com/v1/\":{\"auth\":\"" + Convert.ToBase64String("alice:s3cret:with:colons"u8.ToArray()) + "\"}}}"));
         string containers = dir.File("auth.json", System.Text.Encoding.UTF8.GetBytes(

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Wharf.Core;
 
 namespace Wharf.Core.Tests;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Wharf.Core;
 using static Wharf.Core.Tests.Fixtures;
 
 namespace Wharf.Core.Tests;

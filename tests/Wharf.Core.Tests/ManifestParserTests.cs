@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Wharf.Core;
 using static Wharf.Core.Tests.Fixtures;
 
 namespace Wharf.Core.Tests;

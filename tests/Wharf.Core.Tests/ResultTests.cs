@@ -1,5 +1,3 @@
-using Wharf.Core;
-
 namespace Wharf.Core.Tests;
 
 public class ResultTests

@@ -1,5 +1,3 @@
-using Wharf.Core;
-
 namespace Wharf.Core.Tests;
 
 /// <summary>The plain records of IBlobStore and IMetadataStore (behaviour is the conformance suite's).</summary>

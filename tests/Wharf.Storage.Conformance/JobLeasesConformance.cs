@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Wharf.Core;
 
 namespace Wharf.Storage.Conformance;
@@ -10,7 +11,7 @@ public abstract class JobLeasesConformance : IAsyncLifetime
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
-    protected ManualClock Clock { get; } = new(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
     protected IJobLeases Leases { get; private set; } = null!;
 
@@ -114,14 +115,4 @@ public abstract class JobLeasesConformance : IAsyncLifetime
         Assert.False(await Leases.TryAcquireAsync("gc", "b", Minute, Ct));
         Assert.True(await Leases.RenewAsync("gc", "a", Minute, Ct));
     }
-}
-
-/// <summary>A clock the test moves by hand.</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    private long _ticks = start.UtcTicks;
-
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 }

@@ -2,7 +2,7 @@ using Wharf.Core.Policy;
 
 namespace Wharf.Core.Tests.Policy;
 
-/// <summary>Immutable tags and aliases as the /v2 surface enforces them through <see cref="Registry.ManifestService"/>.</summary>
+/// <summary>Immutable tags and aliases as the /v2 surface enforces them through <see cref="Wharf.Core.Registry.ManifestService"/>.</summary>
 public sealed class ImmutableTagTests : PolicyHarness
 {
     private Task UseReleasePolicyAsync() =>

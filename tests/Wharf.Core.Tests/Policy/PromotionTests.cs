@@ -18,7 +18,7 @@ public sealed class PromotionTests : PolicyHarness
         var v2 = await PushTaggedAsync("v1.1.0");
 
         var first = await PromoteAsync("production", "v1.0.0", "first release");
-        Time.Now = T0.AddHours(1);
+        Time.SetUtcNow(T0.AddHours(1));
         var second = await PromoteAsync("production", v2.ToString(), "  v1.1 beats v1.0 on eval  ");
 
         Assert.True(first.Ok && second.Ok);

@@ -75,9 +75,9 @@ public sealed class RetentionTests : PolicyHarness
     public async Task Non_semver_tags_are_counted_only_when_configured()
     {
         await PushTaggedAsync("nightly-1");
-        Time.Now = T0.AddDays(1);
+        Time.SetUtcNow(T0.AddDays(1));
         await PushTaggedAsync("nightly-2");
-        Time.Now = T0.AddDays(2);
+        Time.SetUtcNow(T0.AddDays(2));
         await PushTaggedAsync("nightly-3");
         await KeepAsync(versions: 2);
         Assert.Empty(await Retention.RunAsync(Repo, dryRun: true, Ct));
@@ -98,16 +98,16 @@ public sealed class RetentionTests : PolicyHarness
         var signature = await ImageAsync("signature", subject: kept.ToString());
         var signatureDigest = await PutAsync(At(Digest.Compute(signature)), signature);
         var subject = await PutAsync(At(Digest.Compute(await ImageAsync("subject"))), await ImageAsync("subject"));
-        Time.Now = T0.AddDays(3);
+        Time.SetUtcNow(T0.AddDays(3));
         await PutAsync(Tag("multi"), Index(child));
         await PutAsync(Tag("sbom"), await ImageAsync("sbom", subject: subject.ToString()));
         var young = await PutAsync(At(Digest.Compute(await ImageAsync("young"))), await ImageAsync("young"));
         await KeepAsync(untaggedDays: 7);
 
-        Time.Now = T0.AddDays(7); // exactly 7 days: not older yet
+        Time.SetUtcNow(T0.AddDays(7)); // exactly 7 days: not older yet
         Assert.Empty(await Retention.RunAsync(Repo, dryRun: true, Ct));
 
-        Time.Now = T0.AddDays(7).AddMinutes(1);
+        Time.SetUtcNow(T0.AddDays(7).AddMinutes(1));
         var dryRun = await Retention.RunAsync(Repo, dryRun: true, Ct);
         Assert.Equal([orphan], dryRun.Select(r => r.Deletion.Digest));
         Assert.Contains("more than 7 days ago", dryRun[0].Deletion.Reason, StringComparison.Ordinal);
@@ -117,7 +117,7 @@ public sealed class RetentionTests : PolicyHarness
         Assert.False(await StoredAsync(orphan));
         foreach (var needed in new[] { child, kept, signatureDigest, subject, young }) Assert.True(await StoredAsync(needed));
 
-        Time.Now = T0.AddDays(11);
+        Time.SetUtcNow(T0.AddDays(11));
         Assert.Equal([young], (await Retention.RunAsync(Repo, dryRun: false, Ct)).Select(r => r.Deletion.Digest));
     }
 
@@ -126,7 +126,7 @@ public sealed class RetentionTests : PolicyHarness
     {
         await PushTaggedAsync("v1.0.0");
         await PushTaggedAsync("v2.0.0");
-        Time.Now = T0.AddDays(365);
+        Time.SetUtcNow(T0.AddDays(365));
         Assert.Empty(await Retention.RunAsync(Repo, dryRun: false, Ct));
         Assert.Equal(2, (await TagsAsync()).Count);
     }

@@ -13,7 +13,7 @@ public sealed class SecuredServerFixture : IAsyncLifetime
     public const string WriterPassword = "writer-password-5678";
     public const string ReaderPassword = "reader-password-9012";
 
-    private readonly TempDir _data = new("wharf-secured");
+    private readonly TempDirectory _data = new("wharf-secured");
     private WharfProcess? _server;
 
     public WharfProcess Server => _server ?? throw new InvalidOperationException("server not started");

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Wharf.Integration.Tests.Clients;
 using Wharf.Integration.Tests.Infrastructure;
@@ -175,7 +174,7 @@ public sealed class SecuredServerTests(SecuredServerFixture fixture, ITestOutput
     [Fact]
     public async Task Wharf_login_checks_the_password_and_keeps_the_credentials_owner_only()
     {
-        using var dir = new TempDir("wharf-login");
+        using var dir = new TempDirectory("wharf-login");
         var file = Path.Combine(dir.Path, "conf", "credentials.json");
         var cli = new Command(output);
         cli.Environment["WHARF_CREDENTIALS"] = file;

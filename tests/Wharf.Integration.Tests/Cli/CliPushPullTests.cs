@@ -11,7 +11,7 @@ public sealed class CliPushPullTests(ServerFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task Push_then_pull_into_an_empty_directory_gives_identical_files()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"));
         string repo = NewRepo("cli");
@@ -41,7 +41,7 @@ public sealed class CliPushPullTests(ServerFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task Pushing_the_same_directory_twice_gives_the_same_digest_and_uploads_nothing_the_second_time()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"), weightBytes: 20 * 1024 * 1024);
         string reference = $"{Server.HostPort}/{NewRepo("cli")}:v1";
@@ -67,7 +67,7 @@ public sealed class CliPushPullTests(ServerFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task A_fine_tune_pushed_with_its_base_model_mounts_the_shared_files_instead_of_sending_them()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"), weightBytes: 8 * 1024 * 1024);
         string baseRef = $"{Server.HostPort}/{NewRepo("base")}:v1";
@@ -87,7 +87,7 @@ public sealed class CliPushPullTests(ServerFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task A_pull_into_a_directory_that_already_has_the_files_downloads_nothing_and_replaces_an_edited_one_only_with_force()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"));
         string reference = $"{Server.HostPort}/{NewRepo("cli")}:v1";
@@ -114,7 +114,7 @@ public sealed class CliPushPullTests(ServerFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task Pull_refuses_a_manifest_whose_file_path_escapes_the_directory_and_writes_nothing()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         using var cli = new WharfCli(Output);
         string repo = NewRepo("cli");
         var config = Blob.Json(new JsonObject { ["descriptor"] = new JsonObject(), ["config"] = new JsonObject(), ["modelfs"] = new JsonObject { ["type"] = "layers", ["diffIds"] = new JsonArray() } },
@@ -161,7 +161,7 @@ public sealed class CliPushPullTests(ServerFixture fixture, ITestOutputHelper ou
     [Fact]
     public async Task Bad_references_and_flags_fail_with_a_clear_message_and_push_nothing()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"));
         string repo = NewRepo("cli");

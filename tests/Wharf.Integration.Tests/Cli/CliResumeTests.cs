@@ -12,7 +12,7 @@ public sealed class CliResumeTests(ServerFixture fixture, ITestOutputHelper outp
     [Fact]
     public async Task A_killed_push_resumes_without_sending_everything_again()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         using var cli = new WharfCli(Output);
         string model = dir.Sub("model");
         await using (var file = File.Create(Path.Combine(model, "weights.gguf")))

@@ -11,7 +11,7 @@ public sealed class CliVersionTests(ServerFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task Diff_reports_added_removed_and_changed_files_and_metadata()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"));
         string repo = $"{Server.HostPort}/{NewRepo("diff")}";
@@ -46,7 +46,7 @@ public sealed class CliVersionTests(ServerFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task Tag_ls_inspect_and_history_show_the_version()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"));
         string name = NewRepo("tag");
@@ -76,7 +76,7 @@ public sealed class CliVersionTests(ServerFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task Attach_pushes_a_referrer_that_the_referrers_api_and_inspect_list()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"));
         string name = NewRepo("attach");

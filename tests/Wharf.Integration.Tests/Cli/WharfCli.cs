@@ -13,7 +13,7 @@ namespace Wharf.Integration.Tests.Cli;
 /// </summary>
 public sealed class WharfCli : IDisposable
 {
-    private readonly TempDir _home = new("wharf-cli-home");
+    private readonly TempDirectory _home = new("wharf-cli-home");
     private readonly Command _command;
 
     public WharfCli(ITestOutputHelper output)

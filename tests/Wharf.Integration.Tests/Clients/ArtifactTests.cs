@@ -57,7 +57,7 @@ public sealed class ArtifactTests(ServerFixture fixture, ITestOutputHelper outpu
     {
         Prerequisites.Require("curl");
         var command = new Command(Output);
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         const string repo = "artifacts/curl";
         var subject = Images.Random(layers: 1);
         await Registry.PushImageAsync(repo, subject, "v1");

@@ -10,7 +10,7 @@ namespace Wharf.Integration.Tests.Clients;
 /// </summary>
 public sealed class ClientEnvironment : IDisposable
 {
-    private readonly TempDir _dir = new("wharf-clients");
+    private readonly TempDirectory _dir = new("wharf-clients");
 
     public ClientEnvironment(WharfProcess server, ITestOutputHelper output)
     {

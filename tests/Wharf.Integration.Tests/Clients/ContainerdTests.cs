@@ -54,12 +54,12 @@ public sealed class ContainerdTests(ServerFixture fixture, ITestOutputHelper out
 /// <summary>A private containerd: started with setsid on a temporary config, killed and removed on dispose.</summary>
 public sealed class ContainerdDaemon : IAsyncDisposable
 {
-    private readonly TempDir _dir;
+    private readonly TempDirectory _dir;
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly ITestOutputHelper _output;
 
-    private ContainerdDaemon(TempDir dir, Process process, ITestOutputHelper output)
+    private ContainerdDaemon(TempDirectory dir, Process process, ITestOutputHelper output)
     {
         _dir = dir;
         _process = process;
@@ -74,7 +74,7 @@ public sealed class ContainerdDaemon : IAsyncDisposable
     public static async Task<ContainerdDaemon> StartAsync(ITestOutputHelper output)
     {
         // Short path: unix socket paths are limited to 108 bytes.
-        var dir = new TempDir("ctrd");
+        var dir = new TempDirectory("ctrd");
         string config = Path.Combine(dir.Path, "config.toml");
         await File.WriteAllTextAsync(config, $"""
             version = 2

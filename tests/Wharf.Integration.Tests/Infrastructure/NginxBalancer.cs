@@ -32,7 +32,7 @@ public sealed class NginxBalancer : IAsyncDisposable
     {
         string nginx = Prerequisites.FindOnPath("nginx")
             ?? throw new InvalidOperationException($"nginx is not installed. {Prerequisites.Hint}");
-        string prefix = TempDirs.Create("wharf-nginx");
+        string prefix = TempDirectory.Create("wharf-nginx");
         foreach (string temp in new[] { "client", "proxy", "fastcgi", "uwsgi", "scgi" }) Directory.CreateDirectory(Path.Combine(prefix, temp));
         int port = ReplicaProcess.FreeLoopbackPort();
         await File.WriteAllTextAsync(Path.Combine(prefix, "nginx.conf"), Config(prefix, port, upstreamPorts), cancellationToken);
@@ -142,6 +142,6 @@ public sealed class NginxBalancer : IAsyncDisposable
             // Already gone.
         }
         _process.Dispose();
-        TempDirs.Delete(_prefix);
+        TempDirectory.Delete(_prefix);
     }
 }

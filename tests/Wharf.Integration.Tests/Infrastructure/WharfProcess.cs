@@ -59,7 +59,7 @@ public sealed class WharfProcess : IAsyncDisposable
         options = TestStorage.Apply(options);
         (options, string? database) = await TestMetadata.ApplyAsync(options, forcePostgres: replicas > 1, cancellationToken);
         bool owns = options.DataDir is null;
-        string dataDir = options.DataDir ?? TempDirs.Create("wharf-data");
+        string dataDir = options.DataDir ?? TempDirectory.Create("wharf-data");
         if (replicas > 1) options = TestCluster.Share(options, dataDir);
         var server = new WharfProcess(dataDir, owns, options) { _database = database };
         try
@@ -166,7 +166,7 @@ public sealed class WharfProcess : IAsyncDisposable
         {
             // Already gone.
         }
-        if (_ownsDataDir) TempDirs.Delete(DataDir);
+        if (_ownsDataDir) TempDirectory.Delete(DataDir);
         if (_database is not null) await TestMetadata.DropDatabaseAsync(_database);
     }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Wharf.Integration.Tests.Infrastructure;
 
 namespace Wharf.Integration.Tests.Models;
 

@@ -26,7 +26,7 @@ public sealed class ConfigurationTests(ITestOutputHelper output)
     [Fact]
     public async Task Config_file_sets_the_manifest_limit()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory("wharf-e2e");
         string config = Path.Combine(dir.Path, "wharf.yaml");
         await File.WriteAllTextAsync(config, $"Limits:\n  MaxManifestBytes: {Limit}\n");
         await using var server = await WharfProcess.StartAsync(new WharfOptions { ConfigFile = config });

@@ -13,7 +13,7 @@ namespace Wharf.Integration.Tests.Replicas;
 /// </summary>
 public sealed partial class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly TempDir _blobs = new("wharf-shared-blobs");
+    private readonly TempDirectory _blobs = new("wharf-shared-blobs");
     private readonly List<WharfProcess> _replicas = [];
     private string? _database;
 

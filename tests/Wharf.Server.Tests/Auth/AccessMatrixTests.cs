@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Wharf.Core;
 using Wharf.Core.Access;
 using Wharf.Server.Auth;
@@ -85,7 +86,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     private string ExpiredToken(string subject)
     {
         var key = TokenKey.Load(Path.Combine(_auth.Data, "auth", "token-key.pem"), generateIfMissing: false);
-        var issuer = new TokenIssuer(key, new AuthSettings(), new PastTime(TimeSpan.FromHours(1)));
+        var issuer = new TokenIssuer(key, new AuthSettings(), new FakeTimeProvider(DateTimeOffset.UtcNow - TimeSpan.FromHours(1)));
         return issuer.Issue(subject, [AccessScope.Repository(Repo, AccessAction.All), AccessScope.Catalog]).Jwt;
     }
 
@@ -103,11 +104,6 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     {
         var s = text.Replace('-', '+').Replace('_', '/');
         return Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='));
-    }
-
-    private sealed class PastTime(TimeSpan ago) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow - ago;
     }
 
     /// <summary>One endpoint: what it needs, what success looks like, and how to build a fresh request for one cell.</summary>

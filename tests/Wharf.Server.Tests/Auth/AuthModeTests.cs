@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Wharf.Core.Access;
 using Wharf.Metadata.Sql;
 using Wharf.Metadata.Sqlite;
@@ -12,7 +13,7 @@ namespace Wharf.Server.Tests.Auth;
 public sealed class AuthModeTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     private readonly List<SqlDatabase> _databases = [];
 
@@ -61,16 +62,5 @@ public sealed class AuthModeTests : IDisposable
         await AddUserAsync(store, "first");
         mode.Enforce();
         Assert.True(await mode.IsEnforcedAsync(CancellationToken.None));
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks = 1_000_000;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-
-        public override long GetTimestamp() => _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
     }
 }
