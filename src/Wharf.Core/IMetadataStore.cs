@@ -43,9 +43,11 @@ public enum ManifestPutOutcome { Stored, BlobUnknown, ManifestUnknown, TagProtec
 
 /// <summary>
 /// The outcome of a manifest put; <see cref="Missing"/> names the first reference that was not found, and
-/// <see cref="Current"/> where a protected tag points (<see cref="ManifestPutOutcome.TagProtected"/>).
+/// <see cref="Current"/> where a protected tag points (<see cref="ManifestPutOutcome.TagProtected"/>), and
+/// <see cref="Previous"/> the manifest a stored put moved the tag away from (null when the tag is new, already
+/// pointed here, or there is no tag), so the audit can record the move without reading the store again.
 /// </summary>
-public sealed record ManifestPutResult(ManifestPutOutcome Outcome, Digest? Missing = null, Digest? Current = null);
+public sealed record ManifestPutResult(ManifestPutOutcome Outcome, Digest? Missing = null, Digest? Current = null, Digest? Previous = null);
 
 /// <summary><see cref="Protected"/>: a tag the guard protects would have been removed; nothing was.</summary>
 public enum DeleteOutcome { Deleted, NotFound, Protected }

@@ -32,6 +32,7 @@ public sealed partial class PostgresMetadataStore
             ("size", manifest.Size), ("artifactType", manifest.ArtifactType), ("subject", manifest.Subject?.ToString()),
             ("annotations", SerializeAnnotations(manifest.Annotations)), ("createdAt", Utc(manifest.CreatedAt)));
 
+        Digest? previous = null;
         if (put.Tag is { } tag)
         {
             // The repository lock makes this read-then-write a move from exactly the state it read.
@@ -42,6 +43,7 @@ public sealed partial class PostgresMetadataStore
                 return new ManifestPutResult(ManifestPutOutcome.TagProtected, Current: Digest.Parse(old));
             if (old != digest)
             {
+                previous = old is null ? null : Digest.Parse(old);
                 await db.ExecuteAsync(
                     """
                     INSERT INTO tags (repository_id, name, manifest_digest, updated_at) VALUES (@repo, @tag, @digest, @now)
@@ -53,7 +55,7 @@ public sealed partial class PostgresMetadataStore
             }
         }
         await db.CommitAsync(ct);
-        return new ManifestPutResult(ManifestPutOutcome.Stored);
+        return new ManifestPutResult(ManifestPutOutcome.Stored, Previous: previous);
     }
 
     public async Task<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken ct)

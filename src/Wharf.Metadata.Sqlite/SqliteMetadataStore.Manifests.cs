@@ -43,7 +43,7 @@ public sealed partial class SqliteMetadataStore
 
         if (put.Tag is { } tag && old != digest) await MoveTagAsync(db, repositoryId, tag, old, digest, put.Actor, ct);
         await db.CommitAsync(ct);
-        return new ManifestPutResult(ManifestPutOutcome.Stored);
+        return new ManifestPutResult(ManifestPutOutcome.Stored, Previous: old is not null && old != digest ? Digest.Parse(old) : null);
     }
 
     public async Task<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken ct)

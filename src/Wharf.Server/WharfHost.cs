@@ -57,6 +57,8 @@ public static class WharfHost
         services.AddSingleton<UploadGate>();
         services.AddSingleton<UploadService>();
         services.AddSingleton<ManifestService>();
+        services.AddSingleton<BlobService>();
+        services.AddSingleton<ListingService>();
         services.AddWharfAuth(settings);
         foreach (var condition in PromotionConditions.BuiltIn) services.AddSingleton(condition);
         services.AddSingleton<PolicyService>();
