@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core;
 using Wharf.Core.Policy;
+using Wharf.Server.Api;
+using Wharf.Server.Http;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Policy;
 
 /// <summary>POST …/promote moves an alias; GET …/promotions lists who moved which alias, when and why.</summary>
 internal static class PolicyPromotionHandlers
@@ -19,7 +21,7 @@ internal static class PolicyPromotionHandlers
             return;
         }
         if (!await PolicyAccess.RequireAsync(context, scope, PolicyRole.Maintainer)) return;
-        var body = await PolicyApi.ReadBodyAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        var body = await BoundedBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
         PromoteBody? request = null;
         string? problem = body is null ? $"a promotion request is at most {MaxBodyBytes} bytes" : null;
         if (body is not null)

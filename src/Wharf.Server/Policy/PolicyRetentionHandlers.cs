@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core;
 using Wharf.Core.Policy;
+using Wharf.Server.Api;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Policy;
 
 /// <summary>POST …/retention[?dryRun=true]: runs a repository's or a namespace's retention rules now.</summary>
 internal static class PolicyRetentionHandlers
