@@ -5,16 +5,18 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wharf.Core;
-using Wharf.Core.Policy;
-using Wharf.Core.Registry;
+using Wharf.Server.Access;
 using Wharf.Server.Auth;
-using Wharf.Server.Api;
-using Wharf.Server.Jobs;
+using Wharf.Server.Models;
 using Wharf.Server.Oci;
+using Wharf.Server.Policy;
 
 namespace Wharf.Server;
 
-/// <summary>Composes the registry: configuration, stores, registry rules, the /v2 surface and background jobs.</summary>
+/// <summary>
+/// Composes the registry: configuration, stores, and the modules (/v2, auth, access administration, policy, models),
+/// each through its own AddX()/MapX() with its own options.
+/// </summary>
 public static class WharfHost
 {
     /// <summary>
@@ -42,22 +44,13 @@ public static class WharfHost
 
         var services = builder.Services;
         services.AddSingleton(settings);
-        services.AddSingleton(settings.Limits);
         services.AddSingleton(TimeProvider.System);
         services.AddWharfStores(settings);
-        services.AddSingleton<UploadHashes>();
-        services.AddSingleton<UploadLeases>();
-        services.AddSingleton<UploadGate>();
-        services.AddSingleton<UploadService>();
-        services.AddSingleton<ManifestService>();
-        services.AddWharfAuth(settings);
-        foreach (var condition in PromotionConditions.BuiltIn) services.AddSingleton(condition);
-        services.AddSingleton<PolicyService>();
-        services.AddSingleton<PromotionService>();
-        services.AddSingleton<RetentionService>();
-        services.AddHostedService<UploadExpiryJob>();
-        services.AddHostedService<RetentionJob>();
-        services.AddModelCatalog(config);
+        services.AddOci(settings.Limits, settings.Uploads);
+        services.AddWharfAuth(settings.Auth, settings.Data);
+        services.AddAccessAdmin();
+        services.AddPolicy(settings.Policy);
+        services.AddModels(settings.Indexing);
 
         var app = builder.Build();
         app.UseEdgeErrors();
@@ -65,8 +58,9 @@ public static class WharfHost
         app.MapHealth();
         app.MapWharfAuth();
         app.MapOci();
-        app.MapPolicyApi();
-        app.MapModelsApi();
+        app.MapAccessAdmin();
+        app.MapPolicy();
+        app.MapModels();
         return app;
     }
 
@@ -76,6 +70,6 @@ public static class WharfHost
         var settings = app.Services.GetRequiredService<WharfSettings>();
         Directory.CreateDirectory(Path.GetFullPath(settings.Data));
         await app.Services.GetRequiredService<IMetadataStore>().MigrateAsync(ct);
-        await AuthSetup.PrepareAuthAsync(app.Services, settings, ct);
+        await AuthSetup.PrepareAuthAsync(app.Services, settings.Listen, ct);
     }
 }

@@ -2,11 +2,14 @@ using Microsoft.Extensions.Configuration;
 using Wharf.Core.Registry;
 using Wharf.Storage.S3;
 using Wharf.Server.Auth;
+using Wharf.Server.Models;
+using Wharf.Server.Oci;
+using Wharf.Server.Policy;
 
 namespace Wharf.Server;
 
 /// <summary>
-/// Every configuration key, in one place. Sources, later ones winning: built-in defaults, wharf.yaml,
+/// Every configuration key, in one place: the host's own, and each module's options record read from its section. Sources, later ones winning: built-in defaults, wharf.yaml,
 /// environment variables (WHARF__SECTION__KEY), command-line flags.
 /// </summary>
 public sealed record WharfSettings
@@ -42,14 +45,14 @@ public sealed record WharfSettings
     /// <summary>Limits:MaxManifestBytes, Limits:MaxBlobBytes (0 = none), Uploads:IdleTimeout.</summary>
     public RegistryLimits Limits { get; init; } = new();
 
-    /// <summary>Limits:MaxConcurrentUploads: blob bodies received at once by one node; 0 = no bound.</summary>
-    public int MaxConcurrentUploads { get; init; } = 256;
+    /// <summary>Limits:MaxConcurrentUploads and Uploads:ExpiryInterval (see <see cref="UploadOptions"/>).</summary>
+    public UploadOptions Uploads { get; init; } = new();
 
-    /// <summary>Uploads:ExpiryInterval: how often the expiry job looks for idle sessions.</summary>
-    public TimeSpan UploadExpiryInterval { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>Retention:* (see <see cref="PolicyOptions"/>).</summary>
+    public PolicyOptions Policy { get; init; } = new();
 
-    /// <summary>Retention:Interval: how often the retention job applies the policies' retention rules.</summary>
-    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>Indexing:* (see <see cref="ModelIndexOptions"/>).</summary>
+    public ModelIndexOptions Indexing { get; init; } = new();
 
     /// <summary>Log:Format: "text" (one line per event) or "json" (structured, one object per line).</summary>
     public string LogFormat { get; init; } = "text";
@@ -82,9 +85,9 @@ public sealed record WharfSettings
                 MaxBlobBytes = config.GetValue("Limits:MaxBlobBytes", defaults.Limits.MaxBlobBytes),
                 UploadIdleTimeout = config.GetValue("Uploads:IdleTimeout", defaults.Limits.UploadIdleTimeout),
             },
-            MaxConcurrentUploads = config.GetValue("Limits:MaxConcurrentUploads", defaults.MaxConcurrentUploads),
-            UploadExpiryInterval = config.GetValue("Uploads:ExpiryInterval", defaults.UploadExpiryInterval),
-            RetentionInterval = config.GetValue("Retention:Interval", defaults.RetentionInterval),
+            Uploads = UploadOptions.From(config),
+            Policy = PolicyOptions.From(config),
+            Indexing = ModelIndexOptions.From(config),
             LogFormat = config["Log:Format"] ?? defaults.LogFormat,
             TrustedProxies = Server.TrustedProxies.Parse(ListValue(config.GetSection("Http:TrustedProxies"))),
             Auth = AuthSettings.From(config),
@@ -106,10 +109,8 @@ public sealed record WharfSettings
         }
         Require(Limits.MaxManifestBytes > 0, "Limits:MaxManifestBytes must be positive");
         Require(Limits.MaxBlobBytes >= 0, "Limits:MaxBlobBytes must be 0 (no limit) or positive");
-        Require(MaxConcurrentUploads >= 0, "Limits:MaxConcurrentUploads must be 0 (no limit) or positive");
         Require(Limits.UploadIdleTimeout > TimeSpan.Zero, "Uploads:IdleTimeout must be positive");
-        Require(UploadExpiryInterval > TimeSpan.Zero, "Uploads:ExpiryInterval must be positive");
-        Require(RetentionInterval > TimeSpan.Zero, "Retention:Interval must be positive");
+        foreach (var problem in Uploads.Problems().Concat(Policy.Problems()).Concat(Indexing.Problems())) Require(false, problem);
         Require(LogFormat is "text" or "json", "Log:Format must be text or json");
         Require(MetadataKind is "sqlite" or "postgres", $"Metadata:Kind must be sqlite or postgres, not '{MetadataKind}'");
         Require(MetadataKind != "postgres" || !string.IsNullOrWhiteSpace(MetadataConnectionString),

@@ -58,8 +58,8 @@ public sealed class WharfSettingsTests : IDisposable
         Assert.Equal(ManifestParser.DefaultMaxBytes, settings.Limits.MaxManifestBytes);
         Assert.Equal(0, settings.Limits.MaxBlobBytes);
         Assert.Equal(TimeSpan.FromHours(24), settings.Limits.UploadIdleTimeout);
-        Assert.Equal(256, settings.MaxConcurrentUploads);
-        Assert.Equal(TimeSpan.FromHours(1), settings.RetentionInterval);
+        Assert.Equal(256, settings.Uploads.MaxConcurrentUploads);
+        Assert.Equal(TimeSpan.FromHours(1), settings.Policy.RetentionInterval);
         Assert.Equal(Path.GetFullPath("./data/wharf.db"), settings.DatabasePath);
         Assert.Equal(Path.GetFullPath("./data"), settings.BlobRoot);
     }
@@ -72,10 +72,10 @@ public sealed class WharfSettingsTests : IDisposable
         Assert.Equal("/srv/wharf", settings.Data);
         Assert.Equal(1000, settings.Limits.MaxManifestBytes);
         Assert.Equal(2000, settings.Limits.MaxBlobBytes);
-        Assert.Equal(3, settings.MaxConcurrentUploads);
+        Assert.Equal(3, settings.Uploads.MaxConcurrentUploads);
         Assert.Equal(TimeSpan.FromHours(1), settings.Limits.UploadIdleTimeout);
-        Assert.Equal(TimeSpan.FromMinutes(5), settings.UploadExpiryInterval);
-        Assert.Equal(TimeSpan.FromMinutes(30), settings.RetentionInterval);
+        Assert.Equal(TimeSpan.FromMinutes(5), settings.Uploads.ExpiryInterval);
+        Assert.Equal(TimeSpan.FromMinutes(30), settings.Policy.RetentionInterval);
         Assert.Equal("json", settings.LogFormat);
         Assert.Equal("/srv/wharf/wharf.db", settings.DatabasePath);
     }
@@ -94,7 +94,7 @@ public sealed class WharfSettingsTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(30), settings.Limits.UploadIdleTimeout);
         Assert.Equal("/mnt/blobs", settings.BlobRoot);
         Assert.Equal("/var/lib/wharf.db", settings.DatabasePath);
-        Assert.Equal(3, settings.MaxConcurrentUploads); // untouched keys keep the YAML value
+        Assert.Equal(3, settings.Uploads.MaxConcurrentUploads); // untouched keys keep the YAML value
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class WharfSettingsTests : IDisposable
         SetEnvironment("WHARF__LIMITS__MAXCONCURRENTUPLOADS", "9");
         var settings = Settings(new Dictionary<string, string?> { ["Listen"] = "127.0.0.1:8000" });
         Assert.Equal("127.0.0.1:8000", settings.Listen);
-        Assert.Equal(9, settings.MaxConcurrentUploads);
+        Assert.Equal(9, settings.Uploads.MaxConcurrentUploads);
     }
 
     [Fact]

@@ -6,6 +6,9 @@ namespace Wharf.Core.Registry;
 /// <summary>The manifest stored under a reference, with the digest it resolved to.</summary>
 public sealed record ResolvedManifest(ManifestRecord Manifest, string? Tag);
 
+/// <summary>A stored manifest and, when its put moved a tag, the manifest the tag pointed at before.</summary>
+public sealed record PushedManifest(ManifestRecord Manifest, Digest? PreviousTagTarget);
+
 /// <summary>
 /// The push and pull rules for manifests: bounded size, digest checked against the reference, a valid
 /// manifest whose every blob and child is already in the repository, stored with its tag in one transaction.
@@ -16,11 +19,14 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
 {
     public int MaxBytes => limits.MaxManifestBytes;
 
-    public Task<Result<ManifestRecord>> PutAsync(string repository, ManifestReference reference, ReadOnlyMemory<byte> content, string? contentType, CancellationToken ct) =>
-        PutAsync(repository, reference, content, contentType, actor: null, ct);
+    public async Task<Result<ManifestRecord>> PutAsync(string repository, ManifestReference reference, ReadOnlyMemory<byte> content, string? contentType, CancellationToken ct)
+    {
+        var pushed = await PushAsync(repository, reference, content, contentType, actor: null, ct);
+        return pushed.Ok ? pushed.Value.Manifest : pushed.Error;
+    }
 
     /// <summary>Stores the manifest; a tag it moves is recorded in tag history as moved by <paramref name="actor"/>.</summary>
-    public async Task<Result<ManifestRecord>> PutAsync(string repository, ManifestReference reference, ReadOnlyMemory<byte> content, string? contentType,
+    public async Task<Result<PushedManifest>> PushAsync(string repository, ManifestReference reference, ReadOnlyMemory<byte> content, string? contentType,
         string? actor, CancellationToken ct)
     {
         if (content.Length > limits.MaxManifestBytes) return TooLarge();
@@ -49,7 +55,7 @@ public sealed class ManifestService(IMetadataStore metadata, RegistryLimits limi
         // a GET or DELETE of a manifest that is not there.
         return result.Outcome switch
         {
-            ManifestPutOutcome.Stored => record,
+            ManifestPutOutcome.Stored => new PushedManifest(record, result.Previous),
             ManifestPutOutcome.TagProtected => Denied($"tag {reference.Tag} is immutable ({policy!.ImmutableSource}, pattern "
                 + $"'{policy.ImmutablePattern(reference.Tag!)}') and already points at {result.Current}: push a new tag"),
             ManifestPutOutcome.BlobUnknown => new OciError(OciErrorCode.ManifestBlobUnknown,

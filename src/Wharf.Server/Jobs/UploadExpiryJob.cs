@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Wharf.Core;
 using Wharf.Core.Registry;
+using Wharf.Server.Oci;
 
 namespace Wharf.Server.Jobs;
 
@@ -15,7 +16,8 @@ public sealed partial class UploadExpiryJob(
     IMetadataStore metadata,
     IJobLeases leases,
     UploadService uploads,
-    WharfSettings settings,
+    UploadOptions options,
+    RegistryLimits limits,
     TimeProvider time,
     ILogger<UploadExpiryJob> logger) : BackgroundService
 {
@@ -23,11 +25,11 @@ public sealed partial class UploadExpiryJob(
 
     private readonly string _holder = JobLeases.NewHolder();
 
-    private TimeSpan LeaseTtl => settings.UploadExpiryInterval * 2;
+    private TimeSpan LeaseTtl => options.ExpiryInterval * 2;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(settings.UploadExpiryInterval, time);
+        using var timer = new PeriodicTimer(options.ExpiryInterval, time);
         try
         {
             do
@@ -57,7 +59,7 @@ public sealed partial class UploadExpiryJob(
             LogLeaseHeldElsewhere(LeaseName);
             return 0;
         }
-        var before = time.GetUtcNow() - settings.Limits.UploadIdleTimeout;
+        var before = time.GetUtcNow() - limits.UploadIdleTimeout;
         int expired = 0;
         IReadOnlyList<UploadSession> idle;
         int expiredInBatch;

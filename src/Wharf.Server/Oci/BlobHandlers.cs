@@ -1,28 +1,33 @@
 using Microsoft.AspNetCore.Http;
 using Wharf.Core;
+using Wharf.Core.Registry;
 
 namespace Wharf.Server.Oci;
 
-/// <summary>GET, HEAD and DELETE of a blob in a repository. A blob is visible only through its link.</summary>
+/// <summary>GET, HEAD and DELETE of a blob: HTTP over <see cref="BlobService"/>, which holds the visibility rules.</summary>
 internal static class BlobHandlers
 {
-    public static async Task GetAsync(HttpContext context, IServiceProvider services, string name, string reference)
+    public static async Task GetAsync(OciRequest request)
     {
-        if (!Digest.TryParse(reference, out var digest))
+        var context = request.Context;
+        var parsed = OciHttp.DigestReference(request.Reference);
+        if (!parsed.Ok)
         {
-            await OciHttp.WriteErrorAsync(context, OciErrors.DigestInvalid($"invalid digest '{reference}'"));
+            await OciHttp.WriteErrorAsync(context, parsed.Error);
             return;
         }
-        var ct = context.RequestAborted;
-        // HEAD is answered from metadata alone: the link records the size.
-        var metadata = services.Get<IMetadataStore>();
-        var size = await metadata.GetLinkedBlobSizeAsync(name, digest, ct);
-        if (size is null)
+        var digest = parsed.Value;
+        var blobs = request.Services.Get<BlobService>();
+        var found = await blobs.FindAsync(request.Name, digest, request.Aborted);
+        if (!found.Ok)
         {
-            // Manifests are content too: clients that fetch an index's children through /blobs/ get them here.
-            var manifest = await metadata.GetManifestAsync(name, digest, ct);
-            if (manifest is null) await OciHttp.WriteErrorAsync(context, OciErrors.BlobUnknown(digest));
-            else await WriteManifestAsBlobAsync(context, manifest);
+            await OciHttp.WriteErrorAsync(context, found.Error);
+            return;
+        }
+        var blob = found.Value;
+        if (blob.Manifest is { } manifest)
+        {
+            await WriteManifestAsBlobAsync(context, manifest);
             return;
         }
         var response = context.Response;
@@ -33,19 +38,40 @@ internal static class BlobHandlers
         response.ContentType = MediaTypes.OctetStream;
         if (HttpMethods.IsHead(context.Request.Method))
         {
-            response.ContentLength = size;
+            response.ContentLength = blob.Size;
             return;
         }
 
-        var content = await services.Get<IBlobStore>().OpenAsync(digest, ct);
-        if (content is null)
+        var opened = await blobs.OpenAsync(blob, request.Aborted);
+        if (!opened.Ok)
         {
-            await OciHttp.WriteErrorAsync(context, OciErrors.BlobUnknown(digest));
+            await OciHttp.WriteErrorAsync(context, opened.Error);
             return;
         }
+        await SendAsync(context, opened.Value);
+    }
+
+    public static async Task<RegistryChange?> DeleteAsync(OciRequest request)
+    {
+        var parsed = OciHttp.DigestReference(request.Reference);
+        var error = parsed.Ok ? await request.Services.Get<BlobService>().UnlinkAsync(request.Name, parsed.Value, request.Aborted) : parsed.Error;
+        if (error is not null)
+        {
+            await OciHttp.WriteErrorAsync(request.Context, error);
+            return null;
+        }
+        request.Context.Response.StatusCode = StatusCodes.Status202Accepted;
+        request.Context.Response.ContentLength = 0;
+        return new RegistryChange(parsed.Value);
+    }
+
+    private static async Task SendAsync(HttpContext context, BlobContent content)
+    {
+        var response = context.Response;
+        var ct = context.RequestAborted;
         if (content.RedirectUri is { } redirect)
         {
-            // The object store serves the bytes (and any Range) itself; the link was checked above, and the URL
+            // The object store serves the bytes (and any Range) itself; the link was checked already, and the URL
             // expires. 307 keeps the method, as the distribution spec allows for blob GETs.
             response.StatusCode = StatusCodes.Status307TemporaryRedirect;
             response.Headers.Location = redirect.AbsoluteUri;
@@ -83,23 +109,5 @@ internal static class BlobHandlers
         response.ContentType = manifest.MediaType;
         response.ContentLength = manifest.Size;
         if (!HttpMethods.IsHead(context.Request.Method)) await response.Body.WriteAsync(manifest.Content, context.RequestAborted);
-    }
-
-    public static async Task DeleteAsync(HttpContext context, IServiceProvider services, string name, string reference)
-    {
-        if (!Digest.TryParse(reference, out var digest))
-        {
-            await OciHttp.WriteErrorAsync(context, OciErrors.DigestInvalid($"invalid digest '{reference}'"));
-            return;
-        }
-        // Unlinking hides the blob in this repository; its bytes stay for other repositories and GC.
-        var outcome = await services.Get<IMetadataStore>().UnlinkBlobAsync(name, digest, context.RequestAborted);
-        if (outcome == DeleteOutcome.NotFound)
-        {
-            await OciHttp.WriteErrorAsync(context, OciErrors.BlobUnknown(digest));
-            return;
-        }
-        context.Response.StatusCode = StatusCodes.Status202Accepted;
-        context.Response.ContentLength = 0;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Wharf.Core;
 using Wharf.Core.Access;
@@ -7,98 +8,65 @@ using Wharf.Server.Auth;
 
 namespace Wharf.Server.Oci;
 
-/// <summary>Tags list, catalog and referrers: paginated listings from metadata.</summary>
+/// <summary>Tags list, catalog and referrers: HTTP over <see cref="ListingService"/> and <see cref="ManifestService"/>.</summary>
 internal static class ListingHandlers
 {
-    /// <summary>Page size when the client gives no n, and the largest page served.</summary>
-    private const int DefaultPage = 1000;
-    private const int MaxPage = 10000;
-
-    public static async Task TagsAsync(HttpContext context, IServiceProvider services, string name)
+    public static async Task TagsAsync(OciRequest request)
     {
-        var metadata = services.Get<IMetadataStore>();
-        var ct = context.RequestAborted;
-        if (!TryPage(context, out int n, out string? last))
+        var context = request.Context;
+        var page = Page(context);
+        var listed = page.Ok ? await request.Services.Get<ListingService>().TagsAsync(request.Name, page.Value, request.Aborted) : page.Error;
+        if (!listed.Ok)
         {
-            await WritePaginationErrorAsync(context);
+            await OciHttp.WriteErrorAsync(context, listed.Error);
             return;
         }
-        if (!await metadata.RepositoryExistsAsync(name, ct))
+        var tags = listed.Value;
+        if (tags.More) context.Response.Headers.Link = NextLink($"/v2/{request.Name}/tags/list", page.Value.Size, tags.Names[^1]);
+        await WriteJsonAsync(context, new TagList(request.Name, tags.Names), OciJson.Default.TagList);
+    }
+
+    public static async Task CatalogAsync(OciRequest request)
+    {
+        var context = request.Context;
+        var page = Page(context);
+        if (!page.Ok)
         {
-            await OciHttp.WriteErrorAsync(context, OciErrors.NameUnknown(name));
+            await OciHttp.WriteErrorAsync(context, page.Error);
             return;
         }
-        var tags = n == 0 ? [] : await metadata.ListTagsAsync(name, last, n + 1, ct);
-        var page = tags.Take(n).ToList();
-        if (tags.Count > n) context.Response.Headers.Link = NextLink($"/v2/{name}/tags/list", n, page[^1]);
-        await WriteJsonAsync(context, new TagList(name, page), OciJson.Default.TagList);
+        var guard = request.Services.Get<AccessGuard>();
+        var names = await request.Services.Get<ListingService>().CatalogAsync(page.Value,
+            name => guard.MayAsync(context, name, AccessAction.Pull), request.Aborted);
+        if (names.More) context.Response.Headers.Link = NextLink("/v2/_catalog", page.Value.Size, names.Names[^1]);
+        await WriteJsonAsync(context, new Catalog(names.Names), OciJson.Default.Catalog);
     }
 
-    public static async Task CatalogAsync(HttpContext context, IServiceProvider services)
+    public static async Task ReferrersAsync(OciRequest request)
     {
-        if (!TryPage(context, out int n, out string? last))
+        var context = request.Context;
+        var subject = OciHttp.DigestReference(request.Reference);
+        if (!subject.Ok)
         {
-            await WritePaginationErrorAsync(context);
-            return;
-        }
-        var names = n == 0 ? [] : await VisibleRepositoriesAsync(context, services, last, n + 1);
-        var page = names.Take(n).ToList();
-        if (names.Count > n) context.Response.Headers.Link = NextLink("/v2/_catalog", n, page[^1]);
-        await WriteJsonAsync(context, new Catalog(page), OciJson.Default.Catalog);
-    }
-
-    /// <summary>Up to <paramref name="limit"/> repository names after <paramref name="last"/> that the caller may pull.</summary>
-    private static async Task<List<string>> VisibleRepositoriesAsync(HttpContext context, IServiceProvider services, string? last, int limit)
-    {
-        var metadata = services.Get<IMetadataStore>();
-        var guard = services.Get<AccessGuard>();
-        var visible = new List<string>();
-        while (visible.Count < limit)
-        {
-            var batch = await metadata.ListRepositoriesAsync(last, limit, context.RequestAborted);
-            foreach (var name in batch)
-                if (visible.Count < limit && await guard.MayAsync(context, name, AccessAction.Pull)) visible.Add(name);
-            if (batch.Count < limit) break;
-            last = batch[^1];
-        }
-        return visible;
-    }
-
-    public static async Task ReferrersAsync(HttpContext context, IServiceProvider services, string name, string reference)
-    {
-        if (!Digest.TryParse(reference, out var subject))
-        {
-            await OciHttp.WriteErrorAsync(context, OciErrors.DigestInvalid($"invalid digest '{reference}'"));
+            await OciHttp.WriteErrorAsync(context, subject.Error);
             return;
         }
         string? artifactType = context.Request.Query["artifactType"];
         if (string.IsNullOrEmpty(artifactType)) artifactType = null;
-        var body = await services.Get<ManifestService>().ReferrersIndexAsync(name, subject, artifactType, context.RequestAborted);
+        var body = await request.Services.Get<ManifestService>().ReferrersIndexAsync(request.Name, subject.Value, artifactType, request.Aborted);
         if (artifactType is not null) context.Response.Headers["OCI-Filters-Applied"] = "artifactType";
         context.Response.ContentType = MediaTypes.OciIndex;
         context.Response.ContentLength = body.Length;
-        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        await context.Response.Body.WriteAsync(body, request.Aborted);
     }
 
-    private static bool TryPage(HttpContext context, out int n, out string? last)
-    {
-        last = context.Request.Query["last"];
-        if (string.IsNullOrEmpty(last)) last = null;
-        string? text = context.Request.Query["n"];
-        n = DefaultPage;
-        if (string.IsNullOrEmpty(text)) return true;
-        if (!int.TryParse(text, out n) || n < 0) return false;
-        n = Math.Min(n, MaxPage);
-        return true;
-    }
-
-    private static Task WritePaginationErrorAsync(HttpContext context) =>
-        OciHttp.WriteErrorAsync(context, OciErrorCode.PaginationNumberInvalid, "n must be a non-negative integer");
+    private static Result<ListingPage> Page(HttpContext context) =>
+        ListingPage.Parse(context.Request.Query["n"], context.Request.Query["last"]);
 
     private static string NextLink(string path, int n, string last) =>
         $"<{path}?n={n}&last={Uri.EscapeDataString(last)}>; rel=\"next\"";
 
-    private static async Task WriteJsonAsync<T>(HttpContext context, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    private static async Task WriteJsonAsync<T>(HttpContext context, T value, JsonTypeInfo<T> type)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(value, type);
         context.Response.ContentType = "application/json";

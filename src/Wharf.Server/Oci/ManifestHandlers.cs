@@ -1,16 +1,17 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Wharf.Core;
 using Wharf.Core.Registry;
 using Wharf.Server.Auth;
+using Wharf.Server.Http;
 
 namespace Wharf.Server.Oci;
 
 /// <summary>GET, HEAD, PUT and DELETE of manifests by tag or digest.</summary>
 internal static class ManifestHandlers
 {
-    public static async Task GetAsync(HttpContext context, IServiceProvider services, string name, string reference)
+    public static async Task GetAsync(OciRequest request)
     {
+        var (context, services, name, reference) = (request.Context, request.Services, request.Name, request.Reference);
         if (!ManifestReference.TryParse(reference, out var parsed))
         {
             await WriteBadReferenceAsync(context, reference, OciErrorCode.ManifestUnknown);
@@ -38,52 +39,56 @@ internal static class ManifestHandlers
             await response.Body.WriteAsync(manifest.Content, context.RequestAborted);
     }
 
-    public static async Task PutAsync(HttpContext context, IServiceProvider services, string name, string reference)
+    public static async Task<RegistryChange?> PutAsync(OciRequest request)
     {
+        var (context, services, name, reference) = (request.Context, request.Services, request.Name, request.Reference);
         if (!ManifestReference.TryParse(reference, out var parsed))
         {
             await WriteBadReferenceAsync(context, reference, OciErrorCode.TagInvalid);
-            return;
+            return null;
         }
         var manifests = services.Get<ManifestService>();
         var ct = context.RequestAborted;
-        var body = await ReadBoundedAsync(context.Request, manifests.MaxBytes, ct);
+        var body = await BoundedBody.ReadAsync(context.Request, manifests.MaxBytes, ct);
         if (body is null)
         {
             await OciHttp.WriteErrorAsync(context, OciErrorCode.ManifestTooLarge,
                 $"manifest exceeds the registry's limit of {manifests.MaxBytes} bytes", new { limit = manifests.MaxBytes });
-            return;
+            return null;
         }
-        var stored = await manifests.PutAsync(name, parsed, body, context.Request.ContentType, await ActorAsync(context, services), ct);
+        var stored = await manifests.PushAsync(name, parsed, body, context.Request.ContentType, await ActorAsync(context, services), ct);
         if (!stored.Ok)
         {
             await OciHttp.WriteErrorAsync(context, stored.Error);
-            return;
+            return null;
         }
-        var manifest = stored.Value;
+        var manifest = stored.Value.Manifest;
         var response = context.Response;
         response.StatusCode = StatusCodes.Status201Created;
         response.Headers.Location = $"/v2/{name}/manifests/{manifest.Digest}";
         response.Headers[OciHttp.ContentDigestHeader] = manifest.Digest.ToString();
         if (manifest.Subject is { } subject) response.Headers["OCI-Subject"] = subject.ToString();
         response.ContentLength = 0;
+        return new RegistryChange(manifest.Digest, stored.Value.PreviousTagTarget);
     }
 
-    public static async Task DeleteAsync(HttpContext context, IServiceProvider services, string name, string reference)
+    public static async Task<RegistryChange?> DeleteAsync(OciRequest request)
     {
+        var (context, services, name, reference) = (request.Context, request.Services, request.Name, request.Reference);
         if (!ManifestReference.TryParse(reference, out var parsed))
         {
             await WriteBadReferenceAsync(context, reference, OciErrorCode.ManifestUnknown);
-            return;
+            return null;
         }
         var actor = await ActorAsync(context, services);
         if (await services.Get<ManifestService>().DeleteAsync(name, parsed, actor, context.RequestAborted) is { } error)
         {
             await OciHttp.WriteErrorAsync(context, error);
-            return;
+            return null;
         }
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.ContentLength = 0;
+        return new RegistryChange(parsed.Digest);
     }
 
     /// <summary>Who tag history names for a move or delete: the caller as the audit log names them.</summary>
@@ -114,21 +119,5 @@ internal static class ManifestHandlers
             }
         }
         return !namesManifests;
-    }
-
-    /// <summary>Reads a manifest body, refusing (null) anything over <paramref name="max"/> bytes without reading it all.</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, int max, CancellationToken ct)
-    {
-        if (request.ContentLength > max) return null;
-        var writer = new ArrayBufferWriter<byte>((int)Math.Max(request.ContentLength ?? 4096, 256));
-        while (true)
-        {
-            var memory = writer.GetMemory(8192);
-            int read = await request.Body.ReadAsync(memory, ct);
-            if (read == 0) break;
-            writer.Advance(read);
-            if (writer.WrittenCount > max) return null;
-        }
-        return writer.WrittenSpan.ToArray();
     }
 }

@@ -8,8 +8,9 @@ using Wharf.Server.Auth;
 namespace Wharf.Server.Oci;
 
 /// <summary>
-/// The /v2 surface. One dispatcher reads the route table (<see cref="OciRoute"/>) and the method, checks the
-/// name, and hands over to a short handler per endpoint.
+/// The /v2 dispatcher: the path grammar (<see cref="OciRoute"/>) names the endpoint, the table
+/// (<see cref="OciTable"/>) gives the row for it and the method, and the row says which access to check, whether
+/// to audit, and which handler answers.
 /// </summary>
 public static class OciEndpoints
 {
@@ -35,67 +36,27 @@ public static class OciEndpoints
             return;
         }
 
-        var method = context.Request.Method;
-        bool audited = RegistryAudit.Audits(route.Endpoint, method);
-        if (!await AuthorizeAsync(context, route, method))
+        var row = OciTable.Find(route.Endpoint, context.Request.Method);
+        var request = new OciRequest(context, route);
+        if (!await AuthorizeAsync(request, row.Access))
         {
-            if (audited) await RegistryAudit.DeniedAsync(context, route, method);
+            if (row.Audited) await RegistryAudit.DeniedAsync(request, row);
             return;
         }
-        if (audited) await RegistryAudit.RunAsync(context, route, method, () => HandleAsync(context, route, method));
-        else await HandleAsync(context, route, method);
+        var change = await row.Handle(request);
+        if (row.Audited && change is not null) await RegistryAudit.ChangedAsync(request, row, change);
     }
 
-    /// <summary>Every endpoint checks the access it needs before its handler runs; see <see cref="AccessGuard"/>.</summary>
-    private static Task<bool> AuthorizeAsync(HttpContext context, OciRoute route, string method)
+    private static Task<bool> AuthorizeAsync(OciRequest request, OciAccess access)
     {
-        var guard = context.RequestServices.Get<AccessGuard>();
-        var action = (route.Endpoint, method) switch
+        var guard = request.Services.Get<AccessGuard>();
+        return access.Gate switch
         {
-            (OciEndpoint.Base or OciEndpoint.Catalog, _) => AccessAction.None,
-            (OciEndpoint.TagsList or OciEndpoint.Referrers or OciEndpoint.Blob or OciEndpoint.Manifest, "GET" or "HEAD") => AccessAction.Pull,
-            (OciEndpoint.Blob or OciEndpoint.Manifest, "DELETE") => AccessAction.Delete,
-            (OciEndpoint.Manifest, "PUT") or (OciEndpoint.UploadStart or OciEndpoint.Upload, _) => AccessAction.Push,
-            _ => AccessAction.None,
+            OciGate.Open => Task.FromResult(true),
+            OciGate.SignedIn => guard.AuthorizeSignedInAsync(request.Context, null),
+            OciGate.Catalog => guard.AuthorizeSignedInAsync(request.Context, AccessScope.Catalog),
+            _ => guard.AuthorizeAsync(request.Context, request.Name, access.Action),
         };
-        return route.Endpoint switch
-        {
-            OciEndpoint.Base => guard.AuthorizeSignedInAsync(context, null),
-            OciEndpoint.Catalog => guard.AuthorizeSignedInAsync(context, AccessScope.Catalog),
-            // A method no endpoint has gets its 405 without asking who is calling.
-            _ when action == AccessAction.None => Task.FromResult(true),
-            _ => guard.AuthorizeAsync(context, route.Name, action),
-        };
-    }
-
-    private static Task HandleAsync(HttpContext context, OciRoute route, string method)
-    {
-        var services = context.RequestServices;
-        return (route.Endpoint, method) switch
-        {
-            (OciEndpoint.Base, "GET" or "HEAD") => BaseAsync(context),
-            (OciEndpoint.Catalog, "GET") => ListingHandlers.CatalogAsync(context, services),
-            (OciEndpoint.TagsList, "GET") => ListingHandlers.TagsAsync(context, services, route.Name),
-            (OciEndpoint.Referrers, "GET") => ListingHandlers.ReferrersAsync(context, services, route.Name, route.Reference),
-            (OciEndpoint.Blob, "GET" or "HEAD") => BlobHandlers.GetAsync(context, services, route.Name, route.Reference),
-            (OciEndpoint.Blob, "DELETE") => BlobHandlers.DeleteAsync(context, services, route.Name, route.Reference),
-            (OciEndpoint.UploadStart, "POST") => UploadHandlers.StartAsync(context, services, route.Name),
-            (OciEndpoint.Upload, "GET") => UploadHandlers.StatusAsync(context, services, route.Name, route.Reference),
-            (OciEndpoint.Upload, "PATCH") => UploadHandlers.PatchAsync(context, services, route.Name, route.Reference),
-            (OciEndpoint.Upload, "PUT") => UploadHandlers.PutAsync(context, services, route.Name, route.Reference),
-            (OciEndpoint.Upload, "DELETE") => UploadHandlers.CancelAsync(context, services, route.Name, route.Reference),
-            (OciEndpoint.Manifest, "GET" or "HEAD") => ManifestHandlers.GetAsync(context, services, route.Name, route.Reference),
-            (OciEndpoint.Manifest, "PUT") => ManifestHandlers.PutAsync(context, services, route.Name, route.Reference),
-            (OciEndpoint.Manifest, "DELETE") => ManifestHandlers.DeleteAsync(context, services, route.Name, route.Reference),
-            _ => OciHttp.WriteErrorAsync(context, OciErrorCode.Unsupported, $"{method} is not supported on this endpoint"),
-        };
-    }
-
-    private static Task BaseAsync(HttpContext context)
-    {
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = 2;
-        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.WriteAsync("{}");
     }
 
     internal static T Get<T>(this IServiceProvider services) where T : notnull => services.GetRequiredService<T>();

@@ -42,6 +42,10 @@ public static class OciHttp
     public static Task WriteErrorAsync(HttpContext context, OciErrorCode code, string message, object? detail = null) =>
         WriteErrorAsync(context, new OciError(code, message, detail));
 
+    /// <summary>A path's reference read as a digest; DIGEST_INVALID naming it when it is not one.</summary>
+    public static Result<Digest> DigestReference(string reference) =>
+        Digest.TryParse(reference, out var digest) ? digest : OciErrors.DigestInvalid($"invalid digest '{reference}'");
+
     /// <summary>The Range header value for an upload of <paramref name="size"/> bytes ("0-0" when empty, as clients expect).</summary>
     public static string UploadRange(long size) => $"0-{Math.Max(size - 1, 0)}";
 

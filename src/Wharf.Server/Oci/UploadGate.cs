@@ -4,11 +4,11 @@ namespace Wharf.Server.Oci;
 /// Bounds the blob bodies this node receives at once (Limits:MaxConcurrentUploads). Over the bound a request is
 /// answered 429 at once rather than queued, so a flood of pushes cannot exhaust disk bandwidth or sockets.
 /// </summary>
-public sealed class UploadGate(WharfSettings settings)
+public sealed class UploadGate(UploadOptions options)
 {
     private int _active;
 
-    public int Limit => settings.MaxConcurrentUploads;
+    public int Limit => options.MaxConcurrentUploads;
 
     /// <summary>Takes a slot; dispose the result to give it back. Null when every slot is taken.</summary>
     public IDisposable? TryEnter()

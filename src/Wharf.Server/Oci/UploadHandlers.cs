@@ -10,8 +10,9 @@ namespace Wharf.Server.Oci;
 /// <summary>Upload sessions: start (monolithic, mount or session), status, chunks, completion, cancel.</summary>
 internal static class UploadHandlers
 {
-    public static async Task StartAsync(HttpContext context, IServiceProvider services, string name)
+    public static async Task StartAsync(OciRequest request)
     {
+        var (context, services, name) = (request.Context, request.Services, request.Name);
         var uploads = services.Get<UploadService>();
         var query = context.Request.Query;
         var ct = context.RequestAborted;
@@ -58,8 +59,9 @@ internal static class UploadHandlers
         UploadAccepted(context, name, session.Id, 0);
     }
 
-    public static async Task StatusAsync(HttpContext context, IServiceProvider services, string name, string id)
+    public static async Task StatusAsync(OciRequest request)
     {
+        var (context, services, name, id) = (request.Context, request.Services, request.Name, request.Reference);
         var status = await services.Get<UploadService>().StatusAsync(name, id, context.RequestAborted);
         if (!status.Ok)
         {
@@ -69,16 +71,18 @@ internal static class UploadHandlers
         UploadAccepted(context, name, id, status.Value.Size, StatusCodes.Status204NoContent);
     }
 
-    public static async Task PatchAsync(HttpContext context, IServiceProvider services, string name, string id)
+    public static async Task PatchAsync(OciRequest request)
     {
+        var (context, services, name, id) = (request.Context, request.Services, request.Name, request.Reference);
         var uploads = services.Get<UploadService>();
         var result = await ReceiveAsync(context, services, name, id,
             start => uploads.AppendAsync(name, id, start, context.Request.Body, context.RequestAborted));
         if (result is { } status) UploadAccepted(context, name, id, status.Size);
     }
 
-    public static async Task PutAsync(HttpContext context, IServiceProvider services, string name, string id)
+    public static async Task PutAsync(OciRequest request)
     {
+        var (context, services, name, id) = (request.Context, request.Services, request.Name, request.Reference);
         string? digestText = context.Request.Query["digest"];
         if (!Digest.TryParse(digestText, out var digest))
         {
@@ -117,8 +121,9 @@ internal static class UploadHandlers
         return null;
     }
 
-    public static async Task CancelAsync(HttpContext context, IServiceProvider services, string name, string id)
+    public static async Task CancelAsync(OciRequest request)
     {
+        var (context, services, name, id) = (request.Context, request.Services, request.Name, request.Reference);
         if (!await services.Get<UploadService>().CancelAsync(name, id, context.RequestAborted))
         {
             await OciHttp.WriteErrorAsync(context, OciErrors.UploadUnknown());

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Wharf.Server.Api;
+using Wharf.Server.Models;
+using Wharf.Server.Policy;
 using Wharf.Server.Tests.Http;
 using YamlDotNet.RepresentationModel;
 

@@ -4,7 +4,7 @@ namespace Wharf.Server.Tests.Oci;
 
 public class UploadGateTests
 {
-    private static UploadGate Gate(int limit) => new(new WharfSettings { MaxConcurrentUploads = limit });
+    private static UploadGate Gate(int limit) => new(new UploadOptions { MaxConcurrentUploads = limit });
 
     [Fact]
     public void Refuses_past_the_limit_and_admits_again_after_a_release()

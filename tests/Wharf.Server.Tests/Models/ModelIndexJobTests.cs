@@ -5,10 +5,10 @@ using Wharf.Core.Catalog;
 using Wharf.Metadata.Sql;
 using Wharf.Metadata.Sqlite;
 using Wharf.Ml;
-using Wharf.Server.Jobs;
+using Wharf.Server.Models;
 using Wharf.Storage.FileSystem;
 
-namespace Wharf.Server.Tests.Jobs;
+namespace Wharf.Server.Tests.Models;
 
 /// <summary>
 /// The index job on real stores, with the blob store made to fail on reads (a storage outage): the push is never

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Wharf.Core;
+using Wharf.Server.Api;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Models;
 
 /// <summary>
 /// The /api/v1 models surface (docs/api/openapi.yaml). Repository names contain slashes, so everything under
@@ -12,7 +13,7 @@ namespace Wharf.Server.Api;
 /// </summary>
 public static partial class ModelsApi
 {
-    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/models", context => WithCatalog(context, SearchEndpoint.HandleAsync));
         // After the policy module's repository routes (…/policy, …/promote, …): this catch-all takes the rest.

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Wharf.Core.Policy;
+using Wharf.Server.Api;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Policy;
 
 /// <summary>
 /// The versioning-policy part of /api/v1: policies of namespaces and repositories, promotions, retention runs.
@@ -28,7 +29,7 @@ public static class PolicyApi
 
     internal static readonly string[] RepositoryActions = RepositoryRoutes.Keys.Select(k => k.Action).Distinct().ToArray();
 
-    public static void MapPolicyApi(this WebApplication app)
+    internal static void MapPolicyApi(this WebApplication app)
     {
         app.MapMethods("/api/v1/namespaces/{ns}/policy", ["GET"], c => PolicyHandlers.GetAsync(c, NamespaceScope(c)));
         app.MapMethods("/api/v1/namespaces/{ns}/policy", ["PUT"], c => PolicyHandlers.PutAsync(c, NamespaceScope(c)));
@@ -61,21 +62,6 @@ public static class PolicyApi
             int slash = target.LastIndexOf('/');
             return slash > 0 && RepositoryActions.Contains(target[(slash + 1)..], StringComparer.Ordinal);
         }
-    }
-
-    /// <summary>Reads a small JSON body whole, refusing one over <paramref name="max"/> bytes.</summary>
-    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int max, CancellationToken ct)
-    {
-        if (request.ContentLength > max) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > max) return null;
-        }
-        return buffer.ToArray();
     }
 
     /// <summary>Writes a PolicyProblem as its status and error code.</summary>

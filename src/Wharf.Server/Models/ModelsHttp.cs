@@ -4,8 +4,9 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Wharf.Contracts.Api;
+using Wharf.Server.Api;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Models;
 
 /// <summary>Writing /api/v1 answers: JSON bodies, the error shape {errors:[{code,message}]}, and cursor links.</summary>
 internal static class ModelsHttp

@@ -3,8 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core.Access;
 using Wharf.Server.Auth;
 using Wharf.Core.Policy;
+using Wharf.Server.Api;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Policy;
 
 /// <summary>The access a policy endpoint needs on its namespace or repository.</summary>
 public enum PolicyRole { Reader, Maintainer, Admin }

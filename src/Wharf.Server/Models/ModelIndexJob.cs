@@ -4,22 +4,7 @@ using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Ml;
 
-namespace Wharf.Server.Jobs;
-
-/// <summary>How the index job runs (config section Indexing).</summary>
-public sealed record ModelIndexOptions
-{
-    /// <summary>How often an idle replica looks at the queue.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
-    /// <summary>How long a claim lasts; a replica that dies mid-job gives its rows back after this.</summary>
-    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
-    /// <summary>First retry delay; doubles per attempt up to <see cref="MaxRetryDelay"/>.</summary>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(5);
-    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(10);
-    /// <summary>Attempts before a version is recorded as failed (its push stays, and the error is shown).</summary>
-    public int MaxAttempts { get; init; } = 5;
-    public int BatchSize { get; init; } = 8;
-}
+namespace Wharf.Server.Models;
 
 /// <summary>
 /// Drains the durable index queue: claims rows under a lease (so replicas share the work and never do one row

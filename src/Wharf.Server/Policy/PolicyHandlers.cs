@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Contracts.Api;
 using Wharf.Core.Policy;
+using Wharf.Server.Api;
+using Wharf.Server.Http;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Policy;
 
 /// <summary>GET and PUT of a namespace's or repository's versioning policy.</summary>
 internal static class PolicyHandlers
@@ -31,7 +33,7 @@ internal static class PolicyHandlers
             return;
         }
         if (!await PolicyAccess.RequireAsync(context, scope, PolicyRole.Admin)) return;
-        var body = await PolicyApi.ReadBodyAsync(context.Request, MaxPolicyBytes, context.RequestAborted);
+        var body = await BoundedBody.ReadAsync(context.Request, MaxPolicyBytes, context.RequestAborted);
         if (body is null)
         {
             await ApiErrors.BadRequestAsync(context, $"a policy is at most {MaxPolicyBytes} bytes");

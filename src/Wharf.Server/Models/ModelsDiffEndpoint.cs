@@ -6,8 +6,9 @@ using Wharf.Contracts.Models;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Ml;
+using Wharf.Server.Api;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Models;
 
 /// <summary>GET …/diff?from=REF&amp;to=REF: which files were added, removed or changed, and which metadata fields changed.</summary>
 internal static class ModelsDiffEndpoint

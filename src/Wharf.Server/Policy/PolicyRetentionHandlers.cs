@@ -3,8 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Wharf.Contracts.Api;
 using Wharf.Core;
 using Wharf.Core.Policy;
+using Wharf.Server.Api;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Policy;
 
 /// <summary>POST …/retention[?dryRun=true]: runs a repository's or a namespace's retention rules now.</summary>
 internal static class PolicyRetentionHandlers

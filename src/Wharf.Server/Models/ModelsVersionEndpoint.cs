@@ -4,8 +4,9 @@ using Wharf.Contracts.Api;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Ml;
+using Wharf.Server.Api;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Models;
 
 /// <summary>GET /api/v1/repositories/{name}/versions/{reference}: one model version, everything Wharf knows of it.</summary>
 internal static class ModelsVersionEndpoint

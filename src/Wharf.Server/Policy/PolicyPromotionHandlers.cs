@@ -4,8 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Wharf.Contracts.Api;
 using Wharf.Core;
 using Wharf.Core.Policy;
+using Wharf.Server.Api;
+using Wharf.Server.Http;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Policy;
 
 /// <summary>POST …/promote moves an alias; GET …/promotions lists who moved which alias, when and why.</summary>
 internal static class PolicyPromotionHandlers
@@ -20,7 +22,7 @@ internal static class PolicyPromotionHandlers
             return;
         }
         if (!await PolicyAccess.RequireAsync(context, scope, PolicyRole.Maintainer)) return;
-        var body = await PolicyApi.ReadBodyAsync(context.Request, MaxBodyBytes, context.RequestAborted);
+        var body = await BoundedBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
         PromoteBody? request = null;
         string? problem = body is null ? $"a promotion request is at most {MaxBodyBytes} bytes" : null;
         if (body is not null)

@@ -5,8 +5,9 @@ using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Core.Policy;
 using Wharf.Ml;
+using Wharf.Server.Api;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Models;
 
 /// <summary>GET …/tags (semantic-version order) and GET …/history (every tag move, newest first).</summary>
 internal static class ModelsTagsEndpoints

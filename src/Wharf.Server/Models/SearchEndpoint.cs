@@ -4,8 +4,9 @@ using Wharf.Contracts.Api;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Ml;
+using Wharf.Server.Api;
 
-namespace Wharf.Server.Api;
+namespace Wharf.Server.Models;
 
 /// <summary>GET /api/v1/models (and /api/v1/repositories/{name}/versions): search the catalog, newest first, by cursor.</summary>
 internal static class SearchEndpoint
