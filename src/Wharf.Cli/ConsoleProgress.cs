@@ -20,7 +20,7 @@ internal static class ConsoleProgress
         // grace period is over), so the terminal is put back and the way on is said the moment the signal comes.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ =>
         {
-            if (Interlocked.Exchange(ref _interrupted, 1) != 0) return;
+            if (Interlocked.Exchange(ref Interrupted, 1) != 0) return;
             RestoreTerminal();
             Console.Error.WriteLine(Environment.NewLine + CliRun.ResumeHint);
         });
@@ -37,10 +37,10 @@ internal static class ConsoleProgress
     /// Shows the cursor again after an interrupted transfer: the bars hide it, and an interruption (Ctrl+C) can end
     /// the process before the progress display's own cleanup has drawn its last frame.
     /// </summary>
-    private static int _interrupted;
+    private static int Interrupted;
 
     /// <summary>True once an interruption was reported (so it is reported once).</summary>
-    public static bool InterruptReported => Volatile.Read(ref _interrupted) != 0;
+    public static bool InterruptReported => Volatile.Read(ref Interrupted) != 0;
 
     public static void RestoreTerminal()
     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Wharf.Client;
 using Wharf.Client.ModelPack;
 
 namespace Wharf.Cli;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Wharf.Client;
 using Wharf.Cli.Credentials;
+using Wharf.Client;
 using Wharf.Client.Auth;
 
 namespace Wharf.Cli;

@@ -4,7 +4,7 @@ using Wharf.Core;
 namespace Wharf.Metadata.Sql;
 
 /// <summary>
-/// <see cref="IMetadataStore"/>, <see cref="IJobLeases"/> and <see cref="IPolicyStore"/> over one
+/// <see cref="IMetadataStore"/>, <see cref="IJobLeases"/> and <see cref="Core.Policy.IPolicyStore"/> over one
 /// <see cref="SqlDatabase"/>. Every change that moves a name is one write transaction that first takes its
 /// repository (a row lock where the engine has them, the database's write lock where it has one writer), so tag
 /// moves and deletes in one repository serialize and tag history stays a chain.

@@ -1,7 +1,7 @@
 using System.Net;
-using IPNetwork = System.Net.IPNetwork;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
+using IPNetwork = System.Net.IPNetwork;
 
 namespace Wharf.Server;
 

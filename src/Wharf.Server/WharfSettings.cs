@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Wharf.Core.Registry;
-using Wharf.Storage.S3;
 using Wharf.Server.Auth;
 using Wharf.Server.Models;
 using Wharf.Server.Oci;
 using Wharf.Server.Policy;
+using Wharf.Storage.S3;
 
 namespace Wharf.Server;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Wharf.Core;
 using Wharf.Metadata.Postgres;
 using Wharf.Metadata.Sql;
 using Wharf.Metadata.Sqlite;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wharf.Server;

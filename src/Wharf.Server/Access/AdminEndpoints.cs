@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core.Access;
 using Wharf.Server.Auth;
 using Wharf.Server.Http;
-using Wharf.Server.Api;
 
 namespace Wharf.Server.Access;
 

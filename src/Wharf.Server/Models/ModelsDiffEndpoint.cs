@@ -6,7 +6,6 @@ using Wharf.Contracts.Models;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Ml;
-using Wharf.Server.Api;
 
 namespace Wharf.Server.Models;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core.Catalog;
 using Wharf.Ml;
-using Wharf.Server.Api;
 
 namespace Wharf.Server.Models;
 

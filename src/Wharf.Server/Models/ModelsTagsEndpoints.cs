@@ -4,7 +4,6 @@ using Wharf.Contracts.Api;
 using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Core.Policy;
-using Wharf.Ml;
 using Wharf.Server.Api;
 
 namespace Wharf.Server.Models;

@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core.Access;
-using Wharf.Server.Auth;
 using Wharf.Core.Policy;
-using Wharf.Server.Api;
+using Wharf.Server.Auth;
 
 namespace Wharf.Server.Policy;
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core.Policy;
-using Wharf.Server.Api;
 
 namespace Wharf.Server.Policy;
 

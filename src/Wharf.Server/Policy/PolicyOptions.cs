@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Wharf.Server.Api;
 
 namespace Wharf.Server.Policy;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Wharf.Core.Policy;
 using Wharf.Core.Registry;
 using Wharf.Metadata.Sql;
@@ -9,16 +10,9 @@ using Wharf.Storage.FileSystem;
 namespace Wharf.Core.Tests.Policy;
 
 /// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = start;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
 /// <summary>
 /// The registry rules with versioning policy, over the real default stores (filesystem + SQLite) in a temp
-/// directory, on a <see cref="ManualTime"/> clock.
+/// directory, on a clock the test moves by hand.
 /// </summary>
 public abstract class PolicyHarness : IAsyncLifetime
 {
@@ -31,7 +25,7 @@ public abstract class PolicyHarness : IAsyncLifetime
 
     protected static CancellationToken Ct => CancellationToken.None;
 
-    internal ManualTime Time { get; } = new(T0);
+    internal FakeTimeProvider Time { get; } = new(T0);
 
     protected IMetadataStore Metadata => _sqlite!;
     protected IPolicyStore Store => _sqlite!;

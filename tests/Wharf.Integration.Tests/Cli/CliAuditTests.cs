@@ -14,7 +14,7 @@ public sealed class CliAuditTests(ITestOutputHelper output)
             Replicas = 1,
             Environment = new Dictionary<string, string> { ["WHARF__AUTH__INITIALADMINPASSWORD"] = "admin-password-1" },
         });
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var cli = new WharfCli(output);
         try
         {
@@ -26,7 +26,7 @@ public sealed class CliAuditTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task RunAsync(WharfProcess server, TempDir dir, WharfCli cli)
+    private static async Task RunAsync(WharfProcess server, TempDirectory dir, WharfCli cli)
     {
         cli.StandardInput = "admin-password-1\n";
         await cli.RunAsync("login", server.HostPort, "--username", "admin");

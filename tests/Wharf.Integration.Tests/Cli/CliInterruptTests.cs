@@ -15,7 +15,7 @@ public sealed class CliInterruptTests(ServerFixture fixture, ITestOutputHelper o
     public async Task Ctrl_C_during_a_push_shows_the_cursor_again_and_says_how_to_resume()
     {
         Prerequisites.Require("script");
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"), weightBytes: 4 * 1024 * 1024);
         string reference = $"{Server.HostPort}/{NewRepo("ctrlc")}:v1";

@@ -14,7 +14,7 @@ public sealed class CliPermissionTests(ITestOutputHelper output)
             Replicas = 1,
             Environment = new Dictionary<string, string> { ["WHARF__AUTH__INITIALADMINPASSWORD"] = "admin-password-1" },
         });
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var cli = new WharfCli(output);
         cli.StandardInput = "bob-password-12\n";
         await cli.RunAsync("user", "add", "bob", "--data", server.DataDir);

@@ -55,7 +55,7 @@ public sealed class CliServeTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_port_in_use_is_one_line_and_exit_code_2()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var cli = new WharfCli(Output);
         var second = await cli.TryRunAsync(TimeSpan.FromMinutes(1), "serve", "--listen", Server.HostPort, "--data", dir.Sub("data"));
         Assert.Equal(2, second.ExitCode);
@@ -67,7 +67,7 @@ public sealed class CliServeTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Users_beyond_loopback_on_plain_http_are_warned_about()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var cli = new WharfCli(Output);
         string data = dir.Sub("data");
         cli.StandardInput = "a-long-password\n";

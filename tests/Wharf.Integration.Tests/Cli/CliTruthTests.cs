@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Wharf.Integration.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -10,7 +9,7 @@ public sealed class CliTruthTests(ServerFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task A_push_without_a_tag_tags_latest_and_says_so()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"));
         string repo = NewRepo("notag");
@@ -24,7 +23,7 @@ public sealed class CliTruthTests(ServerFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task A_file_given_as_the_directory_is_not_a_directory()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"));
         string file = Path.Combine(model, "config.json");
@@ -37,7 +36,7 @@ public sealed class CliTruthTests(ServerFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task A_Git_LFS_pointer_is_refused_with_what_to_run()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"));
         File.WriteAllText(Path.Combine(model, "model.safetensors"),
@@ -55,7 +54,7 @@ public sealed class CliTruthTests(ServerFixture fixture, ITestOutputHelper outpu
     public async Task A_Hugging_Face_cache_snapshot_pushes_its_real_files()
     {
         // The layout huggingface_hub writes: snapshots/REV/FILE are relative links to ../../blobs/HASH.
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var cli = new WharfCli(Output);
         string plain = ModelDirs.Create(dir.Sub("plain"));
         string cache = dir.Sub("models--team--tiny");
@@ -83,7 +82,7 @@ public sealed class CliTruthTests(ServerFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task A_second_pull_into_the_same_directory_is_refused_clearly()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         using var cli = new WharfCli(Output);
         string model = ModelDirs.Create(dir.Sub("model"));
         string reference = $"{Server.HostPort}/{NewRepo("pulllock")}:v1";

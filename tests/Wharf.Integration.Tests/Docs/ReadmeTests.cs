@@ -24,7 +24,7 @@ public sealed class ReadmeTests(ITestOutputHelper output)
         var blocks = DocBlocks.Read(Path.Combine(WharfBinary.RepositoryRoot, page));
         Assert.NotEmpty(blocks);
         await using var server = await WharfProcess.StartAsync(new WharfOptions { Replicas = 1 });
-        using var work = new TempDir("wharf-readme");
+        using var work = new TempDirectory("wharf-readme");
         var shell = Shell(work, server);
         int ran = 0;
         try
@@ -64,7 +64,7 @@ public sealed class ReadmeTests(ITestOutputHelper output)
     /// bash in the working directory with the built `wharf` first on the PATH, a private HOME and caches, and the
     /// containers/image configuration the client tests use (test registry insecure, vfs storage for podman).
     /// </summary>
-    private Command Shell(TempDir work, WharfProcess server)
+    private Command Shell(TempDirectory work, WharfProcess server)
     {
         // The README's commands are written from the repository root (scripts/…); the working directory stands in.
         File.CreateSymbolicLink(Path.Combine(work.Path, "scripts"), Path.Combine(WharfBinary.RepositoryRoot, "scripts"));

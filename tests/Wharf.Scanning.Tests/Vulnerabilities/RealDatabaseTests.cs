@@ -1,6 +1,6 @@
-using Xunit.Abstractions;
 using Wharf.Scanning.Inventory;
 using Wharf.Scanning.Vulnerabilities;
+using Xunit.Abstractions;
 
 namespace Wharf.Scanning.Tests.Vulnerabilities;
 

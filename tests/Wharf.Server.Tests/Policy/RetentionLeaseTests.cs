@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Wharf.Core;
-using Wharf.Metadata.Sqlite;
 using Wharf.Server.Policy;
 using Wharf.Server.Tests.Http;
 
@@ -14,13 +13,14 @@ public sealed class RetentionLeaseTests : IAsyncLifetime
 {
     private const string Repo = "team/leased";
     private readonly TempDirectory _dir = new();
-    private SqliteMetadataStore _otherReplica = null!;
+    private Wharf.Metadata.Sql.SqlDatabase _otherDatabase = null!;
+    private Wharf.Metadata.Sql.SqlMetadataStore _otherReplica = null!;
     private TestRegistry _registry = null!;
 
     public async Task InitializeAsync()
     {
         // Another replica on the same database took the lease first, and keeps it for an hour.
-        _otherReplica = new SqliteMetadataStore(Path.Combine(_dir.Path, "wharf.db"));
+        _otherReplica = new Wharf.Metadata.Sql.SqlMetadataStore(_otherDatabase = Wharf.Metadata.Sqlite.SqliteMetadata.Open(Path.Combine(_dir.Path, "wharf.db")));
         await _otherReplica.MigrateAsync(CancellationToken.None);
         Assert.True(await _otherReplica.TryAcquireAsync(RetentionJob.LeaseName, "other-replica", TimeSpan.FromHours(1), CancellationToken.None));
         _registry = await TestRegistry.StartAsync(_dir.Path, new Dictionary<string, string?> { ["Retention:Interval"] = "00:00:00.100" });
@@ -29,7 +29,7 @@ public sealed class RetentionLeaseTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _registry.DisposeAsync();
-        _otherReplica.Dispose();
+        _otherDatabase.Dispose();
         _dir.Dispose();
     }
 
