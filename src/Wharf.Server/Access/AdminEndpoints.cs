@@ -66,7 +66,7 @@ public static class AdminEndpoints
         }
         if (!Namespaces.IsValid(ns))
         {
-            await ErrorAsync(context, 400, "NAME_INVALID", $"'{ns}' is not a namespace name");
+            await ApiErrors.WriteAsync(context, ApiErrorCode.NameInvalid, $"'{ns}' is not a namespace name");
             return;
         }
         if (!await guard.AuthorizeAsync(context, ns, AccessAction.Admin)) return;
@@ -145,7 +145,7 @@ public static class AdminEndpoints
     {
         if (body?["public"] is not JsonValue value || !value.TryGetValue<bool>(out var isPublic))
         {
-            await ErrorAsync(context, 400, "INVALID", "the body must say {\"public\": true} or {\"public\": false}");
+            await ApiErrors.WriteAsync(context, ApiErrorCode.Invalid, "the body must say {\"public\": true} or {\"public\": false}");
             return;
         }
         await OutcomeAsync(context, admin.SetPublicAsync(Route(context, "ns"), isPublic, actor, AuditLog.Address(context), context.RequestAborted));
@@ -172,7 +172,7 @@ public static class AdminEndpoints
         if ((query["limit"].FirstOrDefault() is { } l && (!int.TryParse(l, CultureInfo.InvariantCulture, out limit) || limit < 1))
             || (query["before"].FirstOrDefault() is { } b && (!long.TryParse(b, CultureInfo.InvariantCulture, out var parsed) || (before = parsed) < 1)))
         {
-            await ErrorAsync(context, 400, "PAGINATION_NUMBER_INVALID", "limit and before must be positive integers");
+            await ApiErrors.WriteAsync(context, ApiErrorCode.PaginationNumberInvalid, "limit and before must be positive integers");
             return;
         }
         limit = Math.Min(limit, MaxAuditPage);
@@ -204,13 +204,13 @@ public static class AdminEndpoints
             await WriteAsync(context, okStatus, new { message = outcome.Message });
             return;
         }
-        var (status, code) = outcome.Status switch
+        var code = outcome.Status switch
         {
-            AdminStatus.NotFound => (404, "NOT_FOUND"),
-            AdminStatus.Conflict => (409, "CONFLICT"),
-            _ => (400, "INVALID"),
+            AdminStatus.NotFound => ApiErrorCode.NotFound,
+            AdminStatus.Conflict => ApiErrorCode.Conflict,
+            _ => ApiErrorCode.Invalid,
         };
-        await ErrorAsync(context, status, code, outcome.Message);
+        await ApiErrors.WriteAsync(context, code, outcome.Message);
     }
 
     private static async Task<JsonObject?> ReadBodyAsync(HttpContext context)
@@ -225,7 +225,7 @@ public static class AdminEndpoints
         {
             // answered below
         }
-        await ErrorAsync(context, 400, "INVALID", "the body must be a JSON object");
+        await ApiErrors.WriteAsync(context, ApiErrorCode.Invalid, "the body must be a JSON object");
         return null;
     }
 
@@ -238,9 +238,6 @@ public static class AdminEndpoints
     private static string Route(HttpContext context, string name) => context.Request.RouteValues[name] as string ?? "";
 
     private static IAccessStore Store(HttpContext context) => context.RequestServices.GetRequiredService<IAccessStore>();
-
-    private static Task ErrorAsync(HttpContext context, int status, string code, string message) =>
-        WriteAsync(context, status, new { errors = new[] { new { code, message } } });
 
     private static async Task WriteAsync(HttpContext context, int status, object value)
     {

@@ -60,19 +60,19 @@ public static partial class ModelsApi
             string repository = route.Groups["repo"].Value;
             return Reference.IsValidName(repository) ? handle(context, repository) : BadName(context, repository);
         }
-        return ModelsHttp.ErrorAsync(context, StatusCodes.Status404NotFound, ModelsHttp.NotFound,
+        return ApiErrors.WriteAsync(context, ApiErrorCode.NotFound,
             $"no API at {context.Request.Path}; see /api/v1/openapi.yaml");
     }
 
     /// <summary>Runs the endpoint when the metadata backend has a model catalog, else answers 501.</summary>
     private static Task WithCatalog(HttpContext context, Func<HttpContext, Task> endpoint) =>
         context.RequestServices.GetService(typeof(Wharf.Core.Catalog.IModelCatalogStore)) is null
-            ? ModelsHttp.ErrorAsync(context, StatusCodes.Status501NotImplemented, ModelsHttp.Unsupported,
+            ? ApiErrors.WriteAsync(context, ApiErrorCode.NotImplemented,
                 "the model catalog is not available on this metadata backend yet")
             : endpoint(context);
 
     private static Task BadName(HttpContext context, string repository) =>
-        ModelsHttp.ErrorAsync(context, StatusCodes.Status400BadRequest, ModelsHttp.NameInvalid, $"'{repository}' is not a valid repository name");
+        ApiErrors.WriteAsync(context, ApiErrorCode.NameInvalid, $"'{repository}' is not a valid repository name");
 
     private static async Task ServeOpenApiAsync(HttpContext context)
     {
@@ -89,19 +89,19 @@ public static partial class ModelsApi
         var ct = context.RequestAborted;
         if (!ManifestReference.TryParse(reference, out var parsed))
         {
-            await ModelsHttp.BadParameterAsync(context, $"{what} '{reference}' is neither a valid tag nor a valid digest");
+            await ApiErrors.WriteAsync(context, ApiErrorCode.ParameterInvalid, $"{what} '{reference}' is neither a valid tag nor a valid digest");
             return null;
         }
         // Denied and absent look the same, so a private repository's existence does not leak.
         if (!await ApiAccess.CanReadAsync(context, repository) || !await metadata.RepositoryExistsAsync(repository, ct))
         {
-            await ModelsHttp.ErrorAsync(context, StatusCodes.Status404NotFound, ModelsHttp.NameUnknown, $"repository {repository} is not known");
+            await ApiErrors.WriteAsync(context, ApiErrorCode.NameUnknown, $"repository {repository} is not known");
             return null;
         }
         var digest = parsed.Digest ?? await metadata.ResolveTagAsync(repository, parsed.Tag!, ct);
         var manifest = digest is null ? null : await metadata.GetManifestAsync(repository, digest.Value, ct);
         if (manifest is null)
-            await ModelsHttp.ErrorAsync(context, StatusCodes.Status404NotFound, ModelsHttp.ManifestUnknown, $"{repository} has no manifest {reference}");
+            await ApiErrors.WriteAsync(context, ApiErrorCode.ManifestUnknown, $"{repository} has no manifest {reference}");
         return manifest;
     }
 }

@@ -19,7 +19,7 @@ internal static class ModelsDiffEndpoint
             ?? (from is null || to is null ? "diff needs both from= and to= (a tag or digest each)" : null);
         if (error is not null)
         {
-            await ModelsHttp.BadParameterAsync(context, error);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.ParameterInvalid, error);
             return;
         }
         var metadata = context.RequestServices.GetRequiredService<IMetadataStore>();
@@ -32,7 +32,7 @@ internal static class ModelsDiffEndpoint
         var vb = await catalog.GetVersionAsync(repository, b.Digest, context.RequestAborted);
         if (va is null || vb is null)
         {
-            await ModelsHttp.ErrorAsync(context, StatusCodes.Status409Conflict, ModelsHttp.NotIndexed,
+            await ApiErrors.WriteAsync(context, ApiErrorCode.NotIndexed,
                 $"{(va is null ? from : to)} is not indexed yet; try again shortly");
             return;
         }

@@ -7,29 +7,15 @@ using Wharf.Contracts.Api;
 
 namespace Wharf.Server.Models;
 
-/// <summary>Writing /api/v1 answers: JSON bodies, the error shape {errors:[{code,message}]}, and cursor links.</summary>
+/// <summary>Writing /api/v1 models answers: JSON bodies and cursor links (errors go through <see cref="ApiErrors"/>).</summary>
 internal static class ModelsHttp
 {
-    public const string ParameterInvalid = "PARAMETER_INVALID";
-    public const string NameInvalid = "NAME_INVALID";
-    public const string NameUnknown = "NAME_UNKNOWN";
-    public const string ManifestUnknown = "MANIFEST_UNKNOWN";
-    public const string NotIndexed = "NOT_INDEXED";
-    public const string NotFound = "NOT_FOUND";
-    public const string Unsupported = "UNSUPPORTED";
-
     public static async Task WriteAsync<T>(HttpContext context, T value, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
     }
-
-    public static Task ErrorAsync(HttpContext context, int status, string code, string message) =>
-        WriteAsync(context, new ApiErrorBody([new ApiErrorItem(code, message)]), ModelsJson.Default.ApiErrorBody, status);
-
-    public static Task BadParameterAsync(HttpContext context, string message) =>
-        ErrorAsync(context, StatusCodes.Status400BadRequest, ParameterInvalid, message);
 
     /// <summary>Sets a Link header to the next page: the same request with cursor=<paramref name="next"/>.</summary>
     public static void LinkNext(HttpContext context, string next)

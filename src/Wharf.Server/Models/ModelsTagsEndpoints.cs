@@ -17,7 +17,7 @@ internal static class ModelsTagsEndpoints
     {
         if (ModelsHttp.Unknown(context) is { } unknown)
         {
-            await ModelsHttp.BadParameterAsync(context, unknown);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.ParameterInvalid, unknown);
             return;
         }
         if (!await KnownAsync(context, repository)) return;
@@ -34,7 +34,7 @@ internal static class ModelsTagsEndpoints
     {
         if (ModelsHttp.Unknown(context, "tag", "limit", "cursor") is { } unknown)
         {
-            await ModelsHttp.BadParameterAsync(context, unknown);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.ParameterInvalid, unknown);
             return;
         }
         var (limit, limitError) = ModelsHttp.Limit(context, DefaultLimit, MaxLimit);
@@ -43,7 +43,7 @@ internal static class ModelsTagsEndpoints
         string? error = limitError ?? cursorError ?? (tag is not null && !Reference.IsValidTag(tag) ? $"tag '{tag}' is not a valid tag" : null);
         if (error is not null)
         {
-            await ModelsHttp.BadParameterAsync(context, error);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.ParameterInvalid, error);
             return;
         }
         if (!await KnownAsync(context, repository)) return;
@@ -61,7 +61,7 @@ internal static class ModelsTagsEndpoints
         if (await ApiAccess.CanReadAsync(context, repository)
             && await context.RequestServices.GetRequiredService<IMetadataStore>().RepositoryExistsAsync(repository, context.RequestAborted))
             return true;
-        await ModelsHttp.ErrorAsync(context, StatusCodes.Status404NotFound, ModelsHttp.NameUnknown, $"repository {repository} is not known");
+        await ApiErrors.WriteAsync(context, ApiErrorCode.NameUnknown, $"repository {repository} is not known");
         return false;
     }
 }

@@ -14,7 +14,7 @@ internal static class ModelsVersionEndpoint
     {
         if (ModelsHttp.Unknown(context) is { } unknown)
         {
-            await ModelsHttp.BadParameterAsync(context, unknown);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.ParameterInvalid, unknown);
             return;
         }
         var services = context.RequestServices;

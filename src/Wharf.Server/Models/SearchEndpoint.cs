@@ -23,7 +23,7 @@ internal static class SearchEndpoint
         var parsed = Parse(context);
         if (parsed.Error is not null)
         {
-            await ModelsHttp.BadParameterAsync(context, parsed.Error);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.ParameterInvalid, parsed.Error);
             return;
         }
         if (repository is not null && !await ModelsTagsEndpoints.KnownAsync(context, repository)) return;

@@ -48,7 +48,7 @@ public static class PolicyApi
         var (method, action) = (context.Request.Method, target[(slash + 1)..]);
         return RepositoryRoutes.TryGetValue((method, action), out var handle)
             ? handle(context, scope)
-            : ApiErrors.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "UNSUPPORTED", $"{method} is not supported on …/{action}");
+            : ApiErrors.WriteAsync(context, ApiErrorCode.MethodNotAllowed, $"{method} is not supported on …/{action}");
     }
 
     private static PolicyScope NamespaceScope(HttpContext context) => PolicyScope.Namespace((string)context.Request.RouteValues["ns"]!);
@@ -67,10 +67,10 @@ public static class PolicyApi
     /// <summary>Writes a PolicyProblem as its status and error code.</summary>
     internal static Task WriteProblemAsync(HttpContext context, PolicyProblem problem) => problem.Kind switch
     {
-        PolicyProblemKind.BadRequest => ApiErrors.BadRequestAsync(context, problem.Message),
-        PolicyProblemKind.NotFound => ApiErrors.NotFoundAsync(context, problem.Message),
-        PolicyProblemKind.Refused => ApiErrors.WriteAsync(context, StatusCodes.Status409Conflict, "DENIED", problem.Message),
-        _ => ApiErrors.WriteAsync(context, StatusCodes.Status409Conflict, "CONFLICT", problem.Message),
+        PolicyProblemKind.BadRequest => ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, problem.Message),
+        PolicyProblemKind.NotFound => ApiErrors.WriteAsync(context, ApiErrorCode.NotFound, problem.Message),
+        PolicyProblemKind.Refused => ApiErrors.WriteAsync(context, ApiErrorCode.Refused, problem.Message),
+        _ => ApiErrors.WriteAsync(context, ApiErrorCode.Conflict, problem.Message),
     };
 
     internal static async Task WriteJsonAsync<T>(HttpContext context, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, int status = 200)

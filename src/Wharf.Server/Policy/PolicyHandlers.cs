@@ -16,7 +16,7 @@ internal static class PolicyHandlers
     {
         if (PolicyService.ScopeProblem(scope) is { } bad)
         {
-            await ApiErrors.BadRequestAsync(context, bad);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, bad);
             return;
         }
         if (!await PolicyAccess.RequireAsync(context, scope, PolicyRole.Reader)) return;
@@ -29,20 +29,20 @@ internal static class PolicyHandlers
     {
         if (PolicyService.ScopeProblem(scope) is { } bad)
         {
-            await ApiErrors.BadRequestAsync(context, bad);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, bad);
             return;
         }
         if (!await PolicyAccess.RequireAsync(context, scope, PolicyRole.Admin)) return;
         var body = await BoundedBody.ReadAsync(context.Request, MaxPolicyBytes, context.RequestAborted);
         if (body is null)
         {
-            await ApiErrors.BadRequestAsync(context, $"a policy is at most {MaxPolicyBytes} bytes");
+            await ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, $"a policy is at most {MaxPolicyBytes} bytes");
             return;
         }
         var policy = PolicyJson.Parse(body, out var problem);
         if (policy is null)
         {
-            await ApiErrors.BadRequestAsync(context, problem!);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, problem!);
             return;
         }
         var policies = context.RequestServices.GetRequiredService<PolicyService>();

@@ -18,7 +18,7 @@ internal static class PolicyPromotionHandlers
     {
         if (PolicyService.ScopeProblem(scope) is { } bad)
         {
-            await ApiErrors.BadRequestAsync(context, bad);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, bad);
             return;
         }
         if (!await PolicyAccess.RequireAsync(context, scope, PolicyRole.Maintainer)) return;
@@ -40,7 +40,7 @@ internal static class PolicyPromotionHandlers
             problem = "a promotion request needs alias, target (tag or digest) and reason";
         if (problem is not null)
         {
-            await ApiErrors.BadRequestAsync(context, problem);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, problem);
             return;
         }
 
@@ -65,7 +65,7 @@ internal static class PolicyPromotionHandlers
     {
         if (PolicyService.ScopeProblem(scope) is { } bad)
         {
-            await ApiErrors.BadRequestAsync(context, bad);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, bad);
             return;
         }
         if (!await PolicyAccess.RequireAsync(context, scope, PolicyRole.Reader)) return;
@@ -73,13 +73,13 @@ internal static class PolicyPromotionHandlers
         string? alias = query["alias"];
         if (alias is not null && !Reference.IsValidTag(alias))
         {
-            await ApiErrors.BadRequestAsync(context, $"alias '{alias}' is not a valid tag");
+            await ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, $"alias '{alias}' is not a valid tag");
             return;
         }
         int limit = 100;
         if (query["limit"] is { Count: > 0 } text && (!int.TryParse(text, out limit) || limit is < 1 or > 1000))
         {
-            await ApiErrors.BadRequestAsync(context, $"limit '{text}' must be a number from 1 to 1000");
+            await ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, $"limit '{text}' must be a number from 1 to 1000");
             return;
         }
         var records = await context.RequestServices.GetRequiredService<PromotionService>().HistoryAsync(scope.Name, alias, limit, context.RequestAborted);

@@ -14,13 +14,13 @@ internal static class PolicyRetentionHandlers
     {
         if (PolicyService.ScopeProblem(scope) is { } bad)
         {
-            await ApiErrors.BadRequestAsync(context, bad);
+            await ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, bad);
             return;
         }
         bool dryRun = false;
         if (context.Request.Query["dryRun"] is { Count: > 0 } text && !bool.TryParse(text, out dryRun))
         {
-            await ApiErrors.BadRequestAsync(context, $"dryRun '{text}' must be true or false");
+            await ApiErrors.WriteAsync(context, ApiErrorCode.BadRequest, $"dryRun '{text}' must be true or false");
             return;
         }
         if (!await PolicyAccess.RequireAsync(context, scope, dryRun ? PolicyRole.Reader : PolicyRole.Admin)) return;
@@ -32,7 +32,7 @@ internal static class PolicyRetentionHandlers
         {
             if (!await context.RequestServices.GetRequiredService<IMetadataStore>().RepositoryExistsAsync(scope.Name, ct))
             {
-                await ApiErrors.NotFoundAsync(context, $"repository {scope.Name} is not known to the registry");
+                await ApiErrors.WriteAsync(context, ApiErrorCode.NotFound, $"repository {scope.Name} is not known to the registry");
                 return;
             }
             repositories = [scope.Name];
