@@ -9,6 +9,8 @@ using Wharf.Core.Access;
 using Wharf.Server.Auth;
 using Wharf.Server.Http;
 
+using Wharf.Server.Api;
+
 namespace Wharf.Server.Access;
 
 /// <summary>

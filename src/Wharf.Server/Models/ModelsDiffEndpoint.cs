@@ -7,6 +7,8 @@ using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Ml;
 
+using Wharf.Server.Api;
+
 namespace Wharf.Server.Models;
 
 /// <summary>GET …/diff?from=REF&amp;to=REF: which files were added, removed or changed, and which metadata fields changed.</summary>

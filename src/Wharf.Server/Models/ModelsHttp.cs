@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Wharf.Contracts.Api;
+using Wharf.Server.Api;
 
 namespace Wharf.Server.Models;
 

@@ -5,6 +5,8 @@ using Wharf.Core;
 using Wharf.Core.Catalog;
 using Wharf.Ml;
 
+using Wharf.Server.Api;
+
 namespace Wharf.Server.Models;
 
 /// <summary>GET /api/v1/repositories/{name}/versions/{reference}: one model version, everything Wharf knows of it.</summary>
