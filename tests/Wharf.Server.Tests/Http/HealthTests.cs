@@ -35,7 +35,9 @@ public sealed class HealthTests : IAsyncLifetime
         // jobs keep trying), as if the database server were down.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var folder = Path.Combine(_dir.Path, "db");
-        Directory.Delete(folder, recursive: true);
+        // Moved aside in one step, not deleted: a job may open the database (and create its -wal file) between
+        // clearing the pools and a recursive delete, which then fails with "directory not empty".
+        Directory.Move(folder, folder + ".gone");
         await File.WriteAllTextAsync(folder, "not a directory");
 
         using var ready = await _registry.Client.GetAsync("/readyz");
