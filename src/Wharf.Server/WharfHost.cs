@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core;
 using Wharf.Server.Access;
+using Wharf.Server.Api;
 using Wharf.Server.Auth;
 using Wharf.Server.Models;
 using Wharf.Server.Oci;
@@ -43,6 +44,7 @@ public static class WharfHost
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddWharfStores(settings);
+        services.AddApi();
         services.AddOci(settings.Limits, settings.Uploads);
         services.AddWharfAuth(settings.Auth, settings.Data);
         services.AddAccessAdmin();
@@ -55,6 +57,7 @@ public static class WharfHost
         app.MapHealth();
         app.MapWharfAuth();
         app.MapOci();
+        app.MapApi();
         app.MapAccessAdmin();
         app.MapPolicy();
         app.MapModels();

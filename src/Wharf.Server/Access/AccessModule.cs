@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Server.Auth;
 
+using Wharf.Server.Api;
+
 namespace Wharf.Server.Access;
 
 /// <summary>
@@ -16,5 +18,5 @@ public static class AccessModule
         return services;
     }
 
-    public static void MapAccessAdmin(this WebApplication app) => app.MapAdminApi();
+    public static void MapAccessAdmin(this WebApplication app) => app.MapApiRoutes(AdminEndpoints.Routes);
 }

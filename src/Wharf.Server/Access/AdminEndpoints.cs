@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core.Access;
 using Wharf.Server.Auth;
@@ -25,24 +23,24 @@ public static class AdminEndpoints
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    internal static void MapAdminApi(this WebApplication app)
-    {
-        var api = app.MapGroup("/api/v1");
-        api.MapGet("/users", Admin(ListUsersAsync));
-        api.MapPost("/users", Admin(AddUserAsync));
-        api.MapPut("/users/{name}/password", Admin(SetPasswordAsync));
-        api.MapDelete("/users/{name}", Admin(RemoveUserAsync));
-        api.MapGet("/tokens", Admin(ListRobotsAsync));
-        api.MapPost("/tokens", Admin(CreateRobotAsync));
-        api.MapDelete("/tokens/{name}", Admin(RevokeRobotAsync));
-        api.MapGet("/namespaces", Admin(ListNamespacesAsync));
-        api.MapPost("/namespaces", NamespaceAdmin(CreateNamespaceAsync, fromBody: true));
-        api.MapPatch("/namespaces/{ns}", NamespaceAdmin(SetPublicAsync));
-        api.MapGet("/namespaces/{ns}/members", NamespaceAdmin(ListMembersAsync));
-        api.MapPut("/namespaces/{ns}/members/{user}", NamespaceAdmin(GrantAsync));
-        api.MapDelete("/namespaces/{ns}/members/{user}", NamespaceAdmin(RevokeAsync));
-        api.MapGet("/audit", Admin(AuditAsync));
-    }
+    /// <summary>This module's rows of the /api/v1 table.</summary>
+    internal static readonly ApiRoute[] Routes =
+    [
+        ApiRoute.Get("users", Admin(ListUsersAsync)),
+        ApiRoute.Post("users", Admin(AddUserAsync)),
+        ApiRoute.Put("users/{name}/password", Admin(SetPasswordAsync)),
+        ApiRoute.Delete("users/{name}", Admin(RemoveUserAsync)),
+        ApiRoute.Get("tokens", Admin(ListRobotsAsync)),
+        ApiRoute.Post("tokens", Admin(CreateRobotAsync)),
+        ApiRoute.Delete("tokens/{name}", Admin(RevokeRobotAsync)),
+        ApiRoute.Get("namespaces", Admin(ListNamespacesAsync)),
+        ApiRoute.Post("namespaces", NamespaceAdmin(CreateNamespaceAsync, fromBody: true)),
+        ApiRoute.Patch("namespaces/{ns}", NamespaceAdmin(SetPublicAsync)),
+        ApiRoute.Get("namespaces/{ns}/members", NamespaceAdmin(ListMembersAsync)),
+        ApiRoute.Put("namespaces/{ns}/members/{user}", NamespaceAdmin(GrantAsync)),
+        ApiRoute.Delete("namespaces/{ns}/members/{user}", NamespaceAdmin(RevokeAsync)),
+        ApiRoute.Get("audit", Admin(AuditAsync)),
+    ];
 
     private delegate Task Handler(HttpContext context, AccessAdmin admin, string actor, JsonObject? body);
 
@@ -58,7 +56,7 @@ public static class AdminEndpoints
     private static RequestDelegate NamespaceAdmin(Handler handler, bool fromBody = false) => async context =>
     {
         var guard = context.RequestServices.GetRequiredService<AccessGuard>();
-        string? ns = context.Request.RouteValues["ns"] as string;
+        string? ns = ApiRoute.Value(context, "ns");
         JsonObject? body = null;
         if (fromBody)
         {
@@ -105,10 +103,10 @@ public static class AdminEndpoints
     }
 
     private static Task SetPasswordAsync(HttpContext context, AccessAdmin admin, string actor, JsonObject? body) =>
-        OutcomeAsync(context, admin.SetPasswordAsync(Route(context, "name"), Text(body, "password"), actor, AuditLog.Address(context), context.RequestAborted));
+        OutcomeAsync(context, admin.SetPasswordAsync(ApiRoute.Value(context, "name"), Text(body, "password"), actor, AuditLog.Address(context), context.RequestAborted));
 
     private static Task RemoveUserAsync(HttpContext context, AccessAdmin admin, string actor, JsonObject? _) =>
-        OutcomeAsync(context, admin.RemoveUserAsync(Route(context, "name"), actor, AuditLog.Address(context), context.RequestAborted));
+        OutcomeAsync(context, admin.RemoveUserAsync(ApiRoute.Value(context, "name"), actor, AuditLog.Address(context), context.RequestAborted));
 
     private static async Task ListRobotsAsync(HttpContext context, AccessAdmin _, string __, JsonObject? ___)
     {
@@ -132,7 +130,7 @@ public static class AdminEndpoints
     }
 
     private static Task RevokeRobotAsync(HttpContext context, AccessAdmin admin, string actor, JsonObject? _) =>
-        OutcomeAsync(context, admin.RevokeRobotAsync(Route(context, "name"), actor, AuditLog.Address(context), context.RequestAborted));
+        OutcomeAsync(context, admin.RevokeRobotAsync(ApiRoute.Value(context, "name"), actor, AuditLog.Address(context), context.RequestAborted));
 
     private static async Task ListNamespacesAsync(HttpContext context, AccessAdmin _, string __, JsonObject? ___)
     {
@@ -150,20 +148,20 @@ public static class AdminEndpoints
             await ApiErrors.WriteAsync(context, ApiErrorCode.Invalid, "the body must say {\"public\": true} or {\"public\": false}");
             return;
         }
-        await OutcomeAsync(context, admin.SetPublicAsync(Route(context, "ns"), isPublic, actor, AuditLog.Address(context), context.RequestAborted));
+        await OutcomeAsync(context, admin.SetPublicAsync(ApiRoute.Value(context, "ns"), isPublic, actor, AuditLog.Address(context), context.RequestAborted));
     }
 
     private static async Task ListMembersAsync(HttpContext context, AccessAdmin _, string __, JsonObject? ___)
     {
-        var members = await Store(context).ListMembersAsync(Route(context, "ns"), context.RequestAborted);
+        var members = await Store(context).ListMembersAsync(ApiRoute.Value(context, "ns"), context.RequestAborted);
         await WriteAsync(context, 200, new { members = members.Select(m => new { user = m.User, role = Roles.Wire(m.Role) }) });
     }
 
     private static Task GrantAsync(HttpContext context, AccessAdmin admin, string actor, JsonObject? body) =>
-        OutcomeAsync(context, admin.GrantAsync(Route(context, "ns"), Route(context, "user"), Text(body, "role"), actor, AuditLog.Address(context), context.RequestAborted));
+        OutcomeAsync(context, admin.GrantAsync(ApiRoute.Value(context, "ns"), ApiRoute.Value(context, "user"), Text(body, "role"), actor, AuditLog.Address(context), context.RequestAborted));
 
     private static Task RevokeAsync(HttpContext context, AccessAdmin admin, string actor, JsonObject? _) =>
-        OutcomeAsync(context, admin.RevokeAsync(Route(context, "ns"), Route(context, "user"), actor, AuditLog.Address(context), context.RequestAborted));
+        OutcomeAsync(context, admin.RevokeAsync(ApiRoute.Value(context, "ns"), ApiRoute.Value(context, "user"), actor, AuditLog.Address(context), context.RequestAborted));
 
     /// <summary>GET /api/v1/audit?limit=N&amp;before=ID: newest first; <c>next</c> is the <c>before</c> of the following page.</summary>
     private static async Task AuditAsync(HttpContext context, AccessAdmin _, string __, JsonObject? ___)
@@ -236,8 +234,6 @@ public static class AdminEndpoints
 
     private static bool Flag(JsonObject? body, string name) =>
         body?[name] is JsonValue value && value.TryGetValue<bool>(out var flag) && flag;
-
-    private static string Route(HttpContext context, string name) => context.Request.RouteValues[name] as string ?? "";
 
     private static IAccessStore Store(HttpContext context) => context.RequestServices.GetRequiredService<IAccessStore>();
 

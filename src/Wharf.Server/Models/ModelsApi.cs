@@ -1,68 +1,26 @@
-using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Wharf.Core;
 using Wharf.Server.Api;
 
 namespace Wharf.Server.Models;
 
-/// <summary>
-/// The /api/v1 models surface (docs/api/openapi.yaml). Repository names contain slashes, so everything under
-/// /api/v1/repositories/ goes through one dispatcher that matches the action from the right, as /v2 does.
-/// </summary>
-public static partial class ModelsApi
+/// <summary>The /api/v1 models surface (docs/api/openapi.yaml): search, versions, tags, history and diffs.</summary>
+public static class ModelsApi
 {
-    internal static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/v1/models", context => WithCatalog(context, SearchEndpoint.HandleAsync));
-        // After the policy module's repository routes (…/policy, …/promote, …): this catch-all takes the rest.
-        app.MapGet("/api/v1/repositories/{**rest}", (HttpContext context, string rest) => WithCatalog(context, c => DispatchAsync(c, rest)))
-            .WithOrder(1);
-        app.MapGet("/api/v1/openapi.yaml", ServeOpenApiAsync);
-        return app;
-    }
+    /// <summary>This module's rows of the /api/v1 table.</summary>
+    internal static readonly ApiRoute[] Routes =
+    [
+        ApiRoute.Get("models", c => WithCatalog(c, SearchEndpoint.HandleAsync)),
+        Repository("versions", SearchEndpoint.HandleAsync),
+        Repository("tags", ModelsTagsEndpoints.TagsAsync),
+        Repository("history", ModelsTagsEndpoints.HistoryAsync),
+        Repository("diff", ModelsDiffEndpoint.HandleAsync),
+        ApiRoute.Get("repositories/{repository}/versions/{reference}",
+            c => WithCatalog(c, c => ModelsVersionEndpoint.HandleAsync(c, ApiRoute.RepositoryOf(c), ApiRoute.Value(c, "reference")))),
+    ];
 
-    [GeneratedRegex(@"^(?<repo>.+)/versions/(?<ref>[^/]+)\z", RegexOptions.CultureInvariant)]
-    private static partial Regex VersionRoute();
-
-    [GeneratedRegex(@"^(?<repo>.+)/(?<action>[^/]+)\z", RegexOptions.CultureInvariant)]
-    private static partial Regex RepositoryRoute();
-
-    /// <summary>
-    /// The GET …/repositories/NAME/ACTION endpoints (besides …/versions/{reference}): the one table dispatch and
-    /// the OpenAPI check read. An action not here is a 404.
-    /// </summary>
-    internal static readonly IReadOnlyDictionary<string, Func<HttpContext, string, Task>> RepositoryActions =
-        new Dictionary<string, Func<HttpContext, string, Task>>(StringComparer.Ordinal)
-        {
-            ["versions"] = SearchEndpoint.HandleAsync,
-            ["tags"] = ModelsTagsEndpoints.TagsAsync,
-            ["history"] = ModelsTagsEndpoints.HistoryAsync,
-            ["diff"] = ModelsDiffEndpoint.HandleAsync,
-        };
-
-    /// <summary>The path, under …/repositories/NAME/, of one version.</summary>
-    internal const string VersionAction = "versions/{reference}";
-
-    private static Task DispatchAsync(HttpContext context, string rest)
-    {
-        if (VersionRoute().Match(rest) is { Success: true } version)
-        {
-            string repository = version.Groups["repo"].Value;
-            return Reference.IsValidName(repository)
-                ? ModelsVersionEndpoint.HandleAsync(context, repository, version.Groups["ref"].Value)
-                : BadName(context, repository);
-        }
-        if (RepositoryRoute().Match(rest) is { Success: true } route
-            && RepositoryActions.TryGetValue(route.Groups["action"].Value, out var handle))
-        {
-            string repository = route.Groups["repo"].Value;
-            return Reference.IsValidName(repository) ? handle(context, repository) : BadName(context, repository);
-        }
-        return ApiErrors.WriteAsync(context, ApiErrorCode.NotFound,
-            $"no API at {context.Request.Path}; see /api/v1/openapi.yaml");
-    }
+    private static ApiRoute Repository(string action, Func<HttpContext, string, Task> handle) =>
+        ApiRoute.Get($"repositories/{{repository}}/{action}", c => WithCatalog(c, c => handle(c, ApiRoute.RepositoryOf(c))));
 
     /// <summary>Runs the endpoint when the metadata backend has a model catalog, else answers 501.</summary>
     private static Task WithCatalog(HttpContext context, Func<HttpContext, Task> endpoint) =>
@@ -70,18 +28,6 @@ public static partial class ModelsApi
             ? ApiErrors.WriteAsync(context, ApiErrorCode.NotImplemented,
                 "the model catalog is not available on this metadata backend yet")
             : endpoint(context);
-
-    private static Task BadName(HttpContext context, string repository) =>
-        ApiErrors.WriteAsync(context, ApiErrorCode.NameInvalid, $"'{repository}' is not a valid repository name");
-
-    private static async Task ServeOpenApiAsync(HttpContext context)
-    {
-        await using var spec = typeof(ModelsApi).Assembly.GetManifestResourceStream("Wharf.Server.Api.openapi.yaml")
-            ?? throw new InvalidOperationException("the OpenAPI document is not embedded");
-        context.Response.ContentType = "application/yaml";
-        context.Response.ContentLength = spec.Length;
-        await spec.CopyToAsync(context.Response.Body, context.RequestAborted);
-    }
 
     /// <summary>Resolves a tag or digest in a repository the caller may read; writes the error and returns null otherwise.</summary>
     internal static async Task<ManifestRecord?> ResolveAsync(HttpContext context, IMetadataStore metadata, string repository, string reference, string what = "reference")

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core.Catalog;
 using Wharf.Ml;
 
+using Wharf.Server.Api;
+
 namespace Wharf.Server.Models;
 
 /// <summary>The models module: the indexer, its job and options (section Indexing), and the /api/v1 models routes.</summary>
@@ -21,5 +23,5 @@ public static class ModelsModule
         return services;
     }
 
-    public static void MapModels(this WebApplication app) => app.MapModelsApi();
+    public static void MapModels(this WebApplication app) => app.MapApiRoutes(ModelsApi.Routes);
 }

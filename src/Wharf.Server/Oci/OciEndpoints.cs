@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core;
 using Wharf.Core.Access;
 using Wharf.Server.Auth;
+using Wharf.Server.Http;
 
 namespace Wharf.Server.Oci;
 
@@ -14,6 +15,19 @@ namespace Wharf.Server.Oci;
 /// </summary>
 public static class OciEndpoints
 {
+    /// <summary>Each endpoint's path template, for metrics and logs (<see cref="RouteTemplate"/>).</summary>
+    private static readonly Dictionary<OciEndpoint, string> Templates = new()
+    {
+        [OciEndpoint.Base] = "/v2/",
+        [OciEndpoint.Catalog] = "/v2/_catalog",
+        [OciEndpoint.TagsList] = "/v2/{name}/tags/list",
+        [OciEndpoint.Manifest] = "/v2/{name}/manifests/{reference}",
+        [OciEndpoint.Blob] = "/v2/{name}/blobs/{digest}",
+        [OciEndpoint.UploadStart] = "/v2/{name}/blobs/uploads/",
+        [OciEndpoint.Upload] = "/v2/{name}/blobs/uploads/{reference}",
+        [OciEndpoint.Referrers] = "/v2/{name}/referrers/{digest}",
+    };
+
     public static void MapOci(this WebApplication app)
     {
         app.Map("/v2", branch => branch.Run(DispatchAsync));
@@ -36,6 +50,7 @@ public static class OciEndpoints
             return;
         }
 
+        RouteTemplate.Set(context, Templates[route.Endpoint]);
         var row = OciTable.Find(route.Endpoint, context.Request.Method);
         var request = new OciRequest(context, route);
         if (!await AuthorizeAsync(request, row.Access))

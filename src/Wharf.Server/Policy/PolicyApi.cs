@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Patterns;
 using Wharf.Core.Policy;
 using Wharf.Server.Api;
 
@@ -9,60 +6,25 @@ namespace Wharf.Server.Policy;
 
 /// <summary>
 /// The versioning-policy part of /api/v1: policies of namespaces and repositories, promotions, retention runs.
-/// Repository names hold slashes, so a repository route is one catch-all whose last segment names the action;
-/// its constraint claims only those actions, leaving other /api/v1/repositories/… routes to other modules.
 /// </summary>
 public static class PolicyApi
 {
-    internal const string RepositoryPrefix = "/api/v1/repositories/";
+    /// <summary>This module's rows of the /api/v1 table.</summary>
+    internal static readonly ApiRoute[] Routes =
+    [
+        ApiRoute.Get("namespaces/{ns}/policy", c => PolicyHandlers.GetAsync(c, NamespaceScope(c))),
+        ApiRoute.Put("namespaces/{ns}/policy", c => PolicyHandlers.PutAsync(c, NamespaceScope(c))),
+        ApiRoute.Post("namespaces/{ns}/retention", c => PolicyRetentionHandlers.RunAsync(c, NamespaceScope(c))),
+        ApiRoute.Get("repositories/{repository}/policy", c => PolicyHandlers.GetAsync(c, RepositoryScope(c))),
+        ApiRoute.Put("repositories/{repository}/policy", c => PolicyHandlers.PutAsync(c, RepositoryScope(c))),
+        ApiRoute.Post("repositories/{repository}/promote", c => PolicyPromotionHandlers.PromoteAsync(c, RepositoryScope(c))),
+        ApiRoute.Get("repositories/{repository}/promotions", c => PolicyPromotionHandlers.HistoryAsync(c, RepositoryScope(c))),
+        ApiRoute.Post("repositories/{repository}/retention", c => PolicyRetentionHandlers.RunAsync(c, RepositoryScope(c))),
+    ];
 
-    /// <summary>What …/repositories/NAME/ACTION serves, by method and action: the one table dispatch and the OpenAPI check read.</summary>
-    internal static readonly IReadOnlyDictionary<(string Method, string Action), Func<HttpContext, PolicyScope, Task>> RepositoryRoutes =
-        new Dictionary<(string, string), Func<HttpContext, PolicyScope, Task>>
-        {
-            [("GET", "policy")] = PolicyHandlers.GetAsync,
-            [("PUT", "policy")] = PolicyHandlers.PutAsync,
-            [("POST", "promote")] = PolicyPromotionHandlers.PromoteAsync,
-            [("GET", "promotions")] = PolicyPromotionHandlers.HistoryAsync,
-            [("POST", "retention")] = PolicyRetentionHandlers.RunAsync,
-        };
+    private static PolicyScope NamespaceScope(HttpContext context) => PolicyScope.Namespace(ApiRoute.Value(context, "ns"));
 
-    internal static readonly string[] RepositoryActions = RepositoryRoutes.Keys.Select(k => k.Action).Distinct().ToArray();
-
-    internal static void MapPolicyApi(this WebApplication app)
-    {
-        app.MapMethods("/api/v1/namespaces/{ns}/policy", ["GET"], c => PolicyHandlers.GetAsync(c, NamespaceScope(c)));
-        app.MapMethods("/api/v1/namespaces/{ns}/policy", ["PUT"], c => PolicyHandlers.PutAsync(c, NamespaceScope(c)));
-        app.MapMethods("/api/v1/namespaces/{ns}/retention", ["POST"], c => PolicyRetentionHandlers.RunAsync(c, NamespaceScope(c)));
-
-        var pattern = RoutePatternFactory.Parse(RepositoryPrefix + "{**target}", defaults: null,
-            parameterPolicies: new { target = new RepositoryActionConstraint() });
-        app.Map(pattern, DispatchRepositoryAsync).WithMetadata(new HttpMethodMetadata(RepositoryRoutes.Keys.Select(k => k.Method).Distinct().ToArray()));
-    }
-
-    private static Task DispatchRepositoryAsync(HttpContext context)
-    {
-        var target = (string)context.Request.RouteValues["target"]!;
-        int slash = target.LastIndexOf('/');
-        var scope = PolicyScope.Repository(target[..slash]);
-        var (method, action) = (context.Request.Method, target[(slash + 1)..]);
-        return RepositoryRoutes.TryGetValue((method, action), out var handle)
-            ? handle(context, scope)
-            : ApiErrors.WriteAsync(context, ApiErrorCode.MethodNotAllowed, $"{method} is not supported on …/{action}");
-    }
-
-    private static PolicyScope NamespaceScope(HttpContext context) => PolicyScope.Namespace((string)context.Request.RouteValues["ns"]!);
-
-    /// <summary>Matches "NAME/ACTION" where ACTION is one of this module's and NAME is not empty.</summary>
-    private sealed class RepositoryActionConstraint : IRouteConstraint
-    {
-        public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection)
-        {
-            if (values[routeKey] is not string target) return false;
-            int slash = target.LastIndexOf('/');
-            return slash > 0 && RepositoryActions.Contains(target[(slash + 1)..], StringComparer.Ordinal);
-        }
-    }
+    private static PolicyScope RepositoryScope(HttpContext context) => PolicyScope.Repository(ApiRoute.RepositoryOf(context));
 
     /// <summary>Writes a PolicyProblem as its status and error code.</summary>
     internal static Task WriteProblemAsync(HttpContext context, PolicyProblem problem) => problem.Kind switch

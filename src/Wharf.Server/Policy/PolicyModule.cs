@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Wharf.Core.Policy;
 
+using Wharf.Server.Api;
+
 namespace Wharf.Server.Policy;
 
 /// <summary>
@@ -21,5 +23,5 @@ public static class PolicyModule
         return services;
     }
 
-    public static void MapPolicy(this WebApplication app) => app.MapPolicyApi();
+    public static void MapPolicy(this WebApplication app) => app.MapApiRoutes(PolicyApi.Routes);
 }
