@@ -1,10 +1,12 @@
+using Wharf.Core;
+
 namespace Wharf.Storage.S3;
 
 /// <summary>
 /// A read-only stream over a sequence of streams opened one after another, only when the previous one ends,
 /// so reading an upload of many parts holds one object response open at a time.
 /// </summary>
-internal sealed class SequenceStream(IReadOnlyList<Func<CancellationToken, Task<Stream>>> sources) : Stream
+internal sealed class SequenceStream(IReadOnlyList<Func<CancellationToken, Task<Stream>>> sources) : ReadOnlyStream
 {
     private int _next;
     private Stream? _current;
@@ -46,19 +48,10 @@ internal sealed class SequenceStream(IReadOnlyList<Func<CancellationToken, Task<
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>The body of an object response; disposing it releases the response (and its connection).</summary>
-internal sealed class ObjectBodyStream(IDisposable response, Stream body) : Stream
+internal sealed class ObjectBodyStream(IDisposable response, Stream body) : ReadOnlyStream
 {
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => body.ReadAsync(buffer, cancellationToken);
 
@@ -77,13 +70,4 @@ internal sealed class ObjectBodyStream(IDisposable response, Stream body) : Stre
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,10 +1,12 @@
+using Wharf.Core;
+
 namespace Wharf.Client.Transfer;
 
 /// <summary>
 /// The body of one upload request: <paramref name="count"/> bytes of a source from its current position, with
 /// progress and an optional bandwidth cap. Reads pass through; nothing is buffered beyond the caller's buffer.
 /// </summary>
-internal sealed class UploadStream(Stream source, long count, Action<long>? progress, Throttle? throttle) : Stream
+internal sealed class UploadStream(Stream source, long count, Action<long>? progress, Throttle? throttle) : ReadOnlyStream
 {
     private readonly long _count = count;
     private long _remaining = count;
@@ -33,13 +35,6 @@ internal sealed class UploadStream(Stream source, long count, Action<long>? prog
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _count;
     public override long Position { get => _count - _remaining; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

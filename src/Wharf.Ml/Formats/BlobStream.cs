@@ -1,19 +1,19 @@
+using Wharf.Core;
+
 namespace Wharf.Ml.Formats;
 
 /// <summary>
 /// A read-only, seekable stream over a <see cref="RangeSource"/>, so a tar reader can walk entry headers and seek
 /// past entry data instead of reading it. Reads go through a small window.
 /// </summary>
-internal sealed class BlobStream(RangeSource source) : Stream
+internal sealed class BlobStream(RangeSource source) : ReadOnlyStream
 {
     private const int Window = 16 * 1024;
     private long _position;
     private long _bufferStart;
     private ReadOnlyMemory<byte> _buffer = ReadOnlyMemory<byte>.Empty;
 
-    public override bool CanRead => true;
     public override bool CanSeek => true;
-    public override bool CanWrite => false;
     public override long Length => source.Length;
     public override long Position { get => _position; set => Seek(value, SeekOrigin.Begin); }
 
@@ -53,20 +53,13 @@ internal sealed class BlobStream(RangeSource source) : Stream
         return target;
     }
 
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>A stream that refuses to yield more than a budget of bytes (bounds the work a compressed layer can cost).</summary>
-internal sealed class BudgetStream(Stream inner, long budget) : Stream
+internal sealed class BudgetStream(Stream inner, long budget) : ReadOnlyStream
 {
     private long _read;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
@@ -88,8 +81,4 @@ internal sealed class BudgetStream(Stream inner, long budget) : Stream
         base.Dispose(disposing);
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,16 +1,15 @@
+using Wharf.Core;
+
 namespace Wharf.Scanning.ModelFiles;
 
 /// <summary>A limit of <see cref="ScanLimits"/> was reached: the scan stops there and says so.</summary>
 internal sealed class ScanLimitException(string message) : Exception(message);
 
 /// <summary>A read-only window [offset, offset+length) of a seekable stream: one zip member's bytes.</summary>
-internal sealed class WindowStream(Stream inner, long offset, long length) : Stream
+internal sealed class WindowStream(Stream inner, long offset, long length) : ReadOnlyStream
 {
     private long _position;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => length;
     public override long Position { get => _position; set => throw new NotSupportedException(); }
 
@@ -26,20 +25,12 @@ internal sealed class WindowStream(Stream inner, long offset, long length) : Str
         return read;
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>Counts the bytes read through it: the compressed side of a ratio.</summary>
-internal sealed class CountingStream(Stream inner) : Stream
+internal sealed class CountingStream(Stream inner) : ReadOnlyStream
 {
     public long Count { get; private set; }
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => Count; set => throw new NotSupportedException(); }
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -50,10 +41,6 @@ internal sealed class CountingStream(Stream inner) : Stream
         return read;
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>
@@ -61,16 +48,12 @@ internal sealed class CountingStream(Stream inner) : Stream
 /// expanded bytes or this stream's ratio pass the limits (a zip bomb is found by its first gigabytes, not
 /// by expanding it), and computes the CRC-32 of what it produced.
 /// </summary>
-internal sealed class ExpansionGuard(Stream expanded, Func<long> compressedSoFar, ScanBudget budget, string what) : Stream
+internal sealed class ExpansionGuard(Stream expanded, Func<long> compressedSoFar, ScanBudget budget, string what) : ReadOnlyStream
 {
     private uint _crc = 0xFFFFFFFF;
 
     public long Produced { get; private set; }
     public uint Crc32 => ~_crc;
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => Produced; set => throw new NotSupportedException(); }
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -93,10 +76,6 @@ internal sealed class ExpansionGuard(Stream expanded, Func<long> compressedSoFar
         while (Read(chunk) > 0) { }
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     protected override void Dispose(bool disposing)
     {
         if (disposing) expanded.Dispose();
@@ -143,15 +122,10 @@ internal static class Crc32Table
 }
 
 /// <summary>The sniffed head put back in front of a forward-only stream.</summary>
-internal sealed class HeadStream(byte[] head, Stream rest) : Stream
+internal sealed class HeadStream(byte[] head, Stream rest) : ReadOnlyStream
 {
     private int _at;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
@@ -163,8 +137,4 @@ internal sealed class HeadStream(byte[] head, Stream rest) : Stream
         return n;
     }
 
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
